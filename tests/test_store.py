@@ -1,0 +1,270 @@
+"""The store: schema and migrations, contact sync, the trail, read queries."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from trailtui.contacts import load_contacts, parse_contacts
+from trailtui.feeds.refresh import refresh
+from trailtui.store import StoreError, migrations, open_store, queries, writes
+from trailtui.store.ingest import sort_timestamp
+from trailtui.store.sync import sync_contacts
+from trailtui.trail.cadence import Health
+from trailtui.trail.kinds import Kind
+from trailtui.trail.service import contact_card, leave_trail
+
+
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'trail.sqlite3'}"
+
+
+def book(text_: str, base: Path | None = None):
+    return parse_contacts(text_, name="contacts.yaml", base_dir=base)
+
+
+TWO = """
+version: 1
+contacts:
+  - {name: Ada Quill, id: ada, why: kind tools, cadence: 7d}
+  - {name: Bo Lind, id: bo}
+"""
+
+
+def test_new_database_gets_schema_version_and_pragmas(tmp_path: Path) -> None:
+    store = open_store(db_url(tmp_path))
+    with store.engine.connect() as conn:
+        tables = {
+            r[0] for r in conn.execute(text("select name from sqlite_master where type='table'"))
+        }
+        assert {"contact", "feed", "entry", "engagement", "draft", "trailtui_meta"} <= tables
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        version = conn.execute(text("select value from trailtui_meta where key='schema_version'"))
+        assert int(version.scalar_one()) == migrations.SCHEMA_VERSION
+    store.close()
+    # The file is private to the user.
+    assert (tmp_path / "trail.sqlite3").stat().st_mode & 0o077 == 0
+
+
+def test_reopening_keeps_data(tmp_path: Path) -> None:
+    store = open_store(db_url(tmp_path))
+    sync_contacts(store, book(TWO))
+    leave_trail(store, "ada", Kind.LIKE)
+    store.close()
+    again = open_store(db_url(tmp_path))
+    assert queries.counts(again).engagements == 1
+    again.close()
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    open_store(db_url(tmp_path)).close()
+    with sqlite3.connect(tmp_path / "trail.sqlite3") as conn:
+        conn.execute("update trailtui_meta set value='99' where key='schema_version'")
+    with pytest.raises(StoreError, match="newer than this trailtui"):
+        open_store(db_url(tmp_path))
+
+
+def test_foreign_database_is_refused(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "trail.sqlite3") as conn:
+        conn.execute("create table contact (x int)")
+    with pytest.raises(StoreError, match="not made by this trailtui"):
+        open_store(db_url(tmp_path))
+
+
+def test_garbage_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "trail.sqlite3").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot open database"):
+        open_store(db_url(tmp_path))
+
+
+def test_bad_url_is_a_clear_error() -> None:
+    with pytest.raises(StoreError, match="not a database URL"):
+        open_store("no such thing")
+
+
+def test_migration_path_upgrades_and_keeps_the_trail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(db_url(tmp_path))
+    sync_contacts(store, book(TWO))
+    leave_trail(store, "ada", Kind.THANKS, text="thank you")
+    store.close()
+
+    def add_column(conn) -> None:
+        conn.execute(text("alter table engagement add column mood varchar(20)"))
+
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(migrations.MIGRATIONS, 1, add_column)
+    upgraded = open_store(db_url(tmp_path))
+    with upgraded.engine.connect() as conn:
+        columns = {r[1] for r in conn.execute(text("PRAGMA table_info(engagement)"))}
+        version = conn.execute(text("select value from trailtui_meta")).scalar_one()
+    assert "mood" in columns and version == "2"
+    assert [e.text for e in queries.trail(upgraded, "ada")] == ["thank you"]
+    assert (tmp_path / "trail.sqlite3.v1.bak").exists()
+    upgraded.close()
+
+
+def test_sync_adds_updates_archives_and_restores(tmp_path: Path) -> None:
+    store = open_store(db_url(tmp_path))
+    report = sync_contacts(store, book(TWO))
+    assert sorted(report.added) == ["ada", "bo"]
+
+    changed = TWO.replace("kind tools", "kinder tools").replace("  - {name: Bo Lind, id: bo}\n", "")
+    report = sync_contacts(store, book(changed))
+    assert report.updated == ["ada"] and report.archived == ["bo"]
+    assert queries.contact(store, "ada").why == "kinder tools"  # type: ignore[union-attr]
+    assert queries.contact(store, "bo").archived  # type: ignore[union-attr]
+    assert [c.id for c in queries.contacts(store)] == ["ada"]
+
+    report = sync_contacts(store, book(TWO))
+    assert report.restored == ["bo"]
+    assert not queries.contact(store, "bo").archived  # type: ignore[union-attr]
+
+
+def test_trail_survives_removal_from_yaml(tmp_path: Path, small_world: Path) -> None:
+    store = open_store(db_url(tmp_path))
+    sync_contacts(store, load_contacts(small_world))
+    refresh(store, force=True)
+    entry = queries.merged_feed(store, contact_id="ada")[0]
+    leave_trail(store, "ada", Kind.COMMENT, entry_id=entry.id, text="Lovely post")
+
+    text_ = small_world.read_text(encoding="utf-8")
+    without_ada = (
+        text_.split("  - name: Bo Lind")[0].split("contacts:")[0]
+        + "contacts:\n  - name: Bo Lind"
+        + text_.split("  - name: Bo Lind")[1]
+    )
+    small_world.write_text(without_ada, encoding="utf-8")
+    report = sync_contacts(store, load_contacts(small_world))
+    assert report.archived == ["ada"]
+    # Ada's entries leave the merged feed, but her trail and entries stay.
+    assert all(e.contact_id != "ada" for e in queries.merged_feed(store))
+    trail = queries.trail(store, "ada")
+    assert [(t.kind, t.text, t.entry_title) for t in trail] == [
+        ("comment", "Lovely post", entry.title)
+    ]
+    store.close()
+
+
+def test_removed_feed_is_deactivated_not_deleted(tmp_path: Path, small_world: Path) -> None:
+    store = open_store(db_url(tmp_path))
+    sync_contacts(store, load_contacts(small_world))
+    refresh(store, force=True)
+    before = queries.counts(store)
+    small_world.write_text(
+        small_world.read_text(encoding="utf-8").replace("    feeds: [feeds/ada.rss]\n", ""),
+        encoding="utf-8",
+    )
+    report = sync_contacts(store, load_contacts(small_world))
+    assert report.feeds_removed == 1
+    after = queries.counts(store)
+    assert after.feeds == before.feeds - 1 and after.entries == before.entries - 2
+    with store.engine.connect() as conn:
+        assert conn.execute(text("select count(*) from entry")).scalar() == before.entries
+
+
+def test_engagements_undo_and_cadence(tmp_path: Path, small_world: Path) -> None:
+    store = open_store(db_url(tmp_path))
+    sync_contacts(store, load_contacts(small_world))
+    refresh(store, force=True)
+    card = contact_card(store, "ada")
+    assert card is not None and card.rhythm.health is Health.NEVER
+
+    entry = queries.merged_feed(store, contact_id="ada")[0]
+    like = leave_trail(store, "ada", Kind.LIKE, entry_id=entry.id)
+    assert like.kind == "like" and like.entry_id == entry.id
+    # Leaving a trail on an entry marks it read.
+    assert next(e for e in queries.merged_feed(store) if e.id == entry.id).read
+    card = contact_card(store, "ada")
+    assert card is not None and card.rhythm.health is Health.FRESH
+    assert card.rhythm.due_at == like.created_at + 7 * 86400
+
+    # A note is not a touch: it does not reset the cadence.
+    writes.add_engagement(store, "bo-lind", "note", text="met at a meetup", at=1)
+    assert contact_card(store, "bo-lind").rhythm.health is Health.NEVER  # type: ignore[union-attr]
+
+    undone = writes.undo_last_engagement(store)
+    assert undone is not None and undone.kind == "note"
+    undone = writes.undo_last_engagement(store)
+    assert undone is not None and undone.kind == "like"
+    card = contact_card(store, "ada")
+    assert card is not None and card.rhythm.health is Health.NEVER
+    # Undo marks; the log keeps every row.
+    assert [t.undone for t in card.trail] == [True]
+    assert queries.counts(store).engagements == 0
+
+
+def test_overdue_after_twice_the_cadence(tmp_path: Path) -> None:
+    store = open_store(db_url(tmp_path))
+    sync_contacts(store, book(TWO))
+    writes.add_engagement(store, "ada", "share", at=1_000_000)
+    week = 7 * 86400
+    assert contact_card(store, "ada", at=1_000_000 + week - 1).rhythm.health is Health.FRESH  # type: ignore[union-attr]
+    assert contact_card(store, "ada", at=1_000_000 + week).rhythm.health is Health.DUE  # type: ignore[union-attr]
+    late = contact_card(store, "ada", at=1_000_000 + 3 * week)
+    assert late is not None and late.rhythm.health is Health.OVERDUE
+    assert late.rhythm.days_overdue(1_000_000 + 3 * week) == 14
+
+
+def test_engagement_for_unknown_contact_is_refused(tmp_path: Path) -> None:
+    store = open_store(db_url(tmp_path))
+    with pytest.raises(StoreError, match="no contact"):
+        writes.add_engagement(store, "nobody", "like")
+
+
+def test_merged_feed_is_newest_first_and_read_toggles(tmp_path: Path, small_world: Path) -> None:
+    store = open_store(db_url(tmp_path))
+    sync_contacts(store, load_contacts(small_world))
+    report = refresh(store, force=True)
+    assert report.new_entries == 4 and not report.failures
+    entries = queries.merged_feed(store)
+    assert [e.sort_ts for e in entries] == sorted((e.sort_ts for e in entries), reverse=True)
+    assert entries[0].contact_name == "Ada Quill"
+    assert {e.feed_label for e in entries if e.contact_id == "bo-lind"} == {"Notes"}
+    writes.set_read(store, entries[0].id)
+    assert queries.counts(store).unread == 3
+    writes.set_read(store, entries[0].id, read=False)
+    assert queries.counts(store).unread == 4
+
+
+def test_refetch_of_unchanged_feed_writes_no_entries(tmp_path: Path, small_world: Path) -> None:
+    store = open_store(db_url(tmp_path))
+    sync_contacts(store, load_contacts(small_world))
+    refresh(store, force=True)
+    again = refresh(store, force=True)
+    assert again.new_entries == 0 and again.updated_entries == 0
+    # Not forced: nothing is due yet.
+    assert refresh(store).total == 0
+
+
+def test_sort_timestamp_clamps_future_and_missing_dates() -> None:
+    assert sort_timestamp(None, 100) == 100
+    assert sort_timestamp(200, 100) == 100
+    assert sort_timestamp(50, 100) == 50
+
+
+def test_locked_database_gives_store_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = open_store(db_url(tmp_path))
+    sync_contacts(store, book(TWO))
+    from trailtui.store import db
+
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 100)
+    blocker = sqlite3.connect(tmp_path / "trail.sqlite3", isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        quick = open_store(db_url(tmp_path), migrate_schema=False)
+        with quick.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA busy_timeout = 100")
+        with pytest.raises(StoreError, match="locked"):
+            writes.add_engagement(quick, "ada", "like")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    # Nothing was lost and the store works again.
+    assert writes.add_engagement(store, "ada", "like").kind == "like"

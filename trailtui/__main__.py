@@ -1,0 +1,3 @@
+from trailtui.cli import main
+
+main()

@@ -1,0 +1,212 @@
+"""The command line: `trailtui` opens the app; subcommands work headless.
+
+Exit codes: 0 ok, 1 user error (bad file, bad input, unusable database),
+2 usage error. User errors never print a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from trailtui import __version__, paths
+from trailtui.contacts import ContactsError, Problem, load_contacts
+from trailtui.store import StoreError
+from trailtui.workspace import Workspace, open_workspace
+
+
+@dataclass(frozen=True)
+class Options:
+    contacts: Path | None
+    db: str | None
+    demo: bool
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"trailtui: {message}", err=True)
+    sys.exit(1)
+
+
+def _report_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    count = len(problems)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+
+
+def _workspace(options: Options, *, need_contacts: bool = True) -> Workspace:
+    try:
+        workspace = open_workspace(options.contacts, options.db, demo=options.demo)
+    except StoreError as exc:
+        _fail(str(exc))
+    if need_contacts and workspace.book is None:
+        workspace.close()
+        _report_problems(workspace.problems)
+        sys.exit(1)
+    return workspace
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(invoke_without_command=True, context_settings=CONTEXT)
+@click.option(
+    "--contacts",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"contacts.yaml to use [env {paths.ENV_CONTACTS}; default "
+    f"{paths.default_contacts_path()}]",
+)
+@click.option(
+    "--db",
+    metavar="URL",
+    help=f"SQLAlchemy database URL [env {paths.ENV_DB}; default SQLite in {paths.data_dir()}]",
+)
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Use the bundled example contacts, offline, with a throwaway database.",
+)
+@click.version_option(__version__, prog_name="trailtui")
+@click.pass_context
+def main(ctx: click.Context, contacts: Path | None, db: str | None, demo: bool) -> None:
+    """Keep in touch with the people who matter.
+
+    With no command, opens the app: your contacts' feeds merged, newest first,
+    beside a panel about the person who wrote each one. Leave a trail with one
+    key (l like, c comment, s share, e endorse); press ? in the app for all keys.
+    """
+    ctx.obj = Options(contacts, db, demo)
+    if ctx.invoked_subcommand is None:
+        _run_app(ctx.obj)
+
+
+def _run_app(options: Options) -> None:
+    workspace = _workspace(options, need_contacts=False)
+    from trailtui.ui.app import TrailApp  # deferred: the CLI commands don't need Textual
+
+    try:
+        TrailApp(workspace).run()
+    finally:
+        workspace.close()
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Fetch every feed now, even those not yet due.")
+@click.pass_obj
+def fetch(options: Options, force: bool) -> None:
+    """Refresh every contact's feeds, headless (safe to run from cron while the app runs)."""
+    from trailtui.feeds.refresh import FeedOutcome, Result, refresh
+
+    workspace = _workspace(options)
+    show_bar = sys.stderr.isatty()
+    bar: list[Any] = []  # click's progress bar, made once the total is known
+
+    def on_start(total: int) -> None:
+        if total == 0:
+            click.echo("No feeds are due (use --force to fetch them anyway).", err=True)
+        elif show_bar:
+            progress = click.progressbar(
+                length=total, label="Fetching feeds", file=sys.stderr, show_pos=True
+            )
+            progress.__enter__()
+            bar.append(progress)
+        else:
+            click.echo(f"Fetching {total} feeds...", err=True)
+
+    def on_progress(outcome: FeedOutcome, done: int, total: int) -> None:
+        if bar:
+            bar[0].update(1)
+        elif outcome.result is Result.FAILED:
+            click.echo(f"  failed: {outcome.url}: {outcome.error}", err=True)
+
+    try:
+        report = refresh(
+            workspace.store,
+            force=force,
+            refresh_every=workspace.refresh_every,
+            on_start=on_start,
+            on_progress=on_progress,
+        )
+    finally:
+        if bar:
+            bar[0].__exit__(None, None, None)
+    feeds_by_id = {}
+    if report.failures:
+        from trailtui.store import queries
+
+        feeds_by_id = {f.id: f for f in queries.feed_health(workspace.store)}
+    workspace.close()
+    if report.total:
+        click.echo(
+            f"{report.total} feeds in {report.elapsed:.1f} s: {report.new_entries} new entries, "
+            f"{report.updated_entries} updated; {report.count(Result.UPDATED)} changed, "
+            f"{report.count(Result.NOT_MODIFIED) + report.count(Result.UNCHANGED)} unchanged, "
+            f"{len(report.failures)} failed."
+        )
+    for outcome in report.failures:
+        health = feeds_by_id.get(outcome.feed_id)
+        who = f" ({health.contact_name})" if health else ""
+        click.echo(f"  FAILED {outcome.url}{who}: {outcome.error}")
+    for outcome in report.outcomes:
+        if outcome.warning:
+            click.echo(f"  warning {outcome.url}: {outcome.warning}")
+        if outcome.moved_to:
+            click.echo(
+                f"  moved {outcome.url} -> {outcome.moved_to} (update contacts.yaml to the new URL)"
+            )
+
+
+@main.group(context_settings=CONTEXT)
+def contacts() -> None:
+    """Work with the contacts file."""
+
+
+@contacts.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.pass_obj
+def contacts_check(options: Options, path: Path | None) -> None:
+    """Validate a contacts file; print a summary, or every problem (exit 1)."""
+    if path is None:
+        path = (
+            paths.demo_dir() / "contacts.yaml"
+            if options.demo
+            else paths.contacts_path(options.contacts)
+        )
+    try:
+        book = load_contacts(path)
+    except ContactsError as exc:
+        _report_problems(exc.problems)
+        sys.exit(1)
+    without_feeds = sum(1 for c in book.contacts if not c.feeds)
+    click.echo(
+        f"{path}: OK, {len(book.contacts)} contacts, {book.feed_count} feeds"
+        + (f" ({without_feeds} contacts without feeds)" if without_feeds else "")
+        + "."
+    )
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def stats(options: Options, as_json: bool) -> None:
+    """Headline numbers: contacts, feeds, entries, unread, trail."""
+    from trailtui.store import queries
+
+    workspace = _workspace(options, need_contacts=False)
+    counts = queries.counts(workspace.store)
+    workspace.close()
+    if as_json:
+        click.echo(json.dumps(asdict(counts)))
+        return
+    click.echo(
+        f"{counts.contacts} contacts ({counts.archived_contacts} archived), {counts.feeds} feeds "
+        f"({counts.failing_feeds} failing), {counts.entries} entries ({counts.unread} unread), "
+        f"{counts.engagements} trail entries."
+    )
+    if workspace.problems:
+        _report_problems(workspace.problems)

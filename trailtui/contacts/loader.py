@@ -1,0 +1,342 @@
+"""Load contacts.yaml into a ContactBook, or fail with every problem located.
+
+The YAML is composed into nodes first (safe loader, no arbitrary tags) so each
+value keeps its line and column; duplicate keys are caught there (PyYAML would
+silently keep the last one). The plain data is then validated by the pydantic
+schema, and each validation error is mapped back to the node it came from.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from trailtui.contacts.errors import ContactsError, Problem
+from trailtui.contacts.schema import (
+    Contact,
+    ContactBook,
+    ContactsDocument,
+    FeedSpec,
+    Settings,
+    slugify,
+)
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000  # alias bombs expand to millions; a real file has thousands
+MAX_DEPTH = 64
+
+PathKey = tuple[str | int, ...]
+Mark = tuple[int, int]  # 1-based line, column
+
+
+def load_contacts(path: str | Path) -> ContactBook:
+    """Read and validate a contacts file. Raises ContactsError."""
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise _single(
+            name, f"no such file; create it or pass --contacts (looked at {path})"
+        ) from None
+    except OSError as exc:
+        raise _single(name, f"cannot read the file: {exc.strerror or exc}") from None
+    if path.is_dir():
+        raise _single(name, "this is a directory; expected a contacts.yaml file")
+    if size > MAX_FILE_BYTES:
+        raise _single(name, f"the file is {size / 1e6:.1f} MB; the limit is 5 MB")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _single(name, f"cannot read the file: {exc.strerror or exc}") from None
+    return parse_contacts(data, name=name, base_dir=path.parent.resolve(), path=path)
+
+
+def parse_contacts(
+    data: bytes | str,
+    *,
+    name: str = "<contacts>",
+    base_dir: Path | None = None,
+    path: Path | None = None,
+) -> ContactBook:
+    """Validate contacts text. Relative feed paths resolve against base_dir."""
+    text = _decode(data, name)
+    tree = _Tree(name)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise ContactsError([_yaml_problem(name, exc)]) from None
+    except yaml.YAMLError as exc:
+        raise _single(name, f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise _single(name, "the YAML is nested too deeply") from None
+    if node is None:
+        raise _single(name, "the file is empty; expected 'version: 1' and a 'contacts:' list")
+    value = tree.build(node, ())
+    if not isinstance(value, dict):
+        line, column = tree.marks[()]
+        found = _describe(value)
+        problem = Problem(
+            name, line, column, "", f"expected a mapping with 'contacts:' at the top, found {found}"
+        )
+        raise ContactsError([*tree.problems, problem])
+    problems = list(tree.problems)
+    document: ContactsDocument | None = None
+    try:
+        document = ContactsDocument.model_validate(value, context={"base_dir": base_dir})
+    except ValidationError as exc:
+        problems.extend(_validation_problems(exc, tree, name))
+    problems.extend(_duplicate_ids(value.get("contacts"), tree, name))
+    if problems:
+        raise ContactsError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+    assert document is not None
+    return ContactBook(
+        path=path or Path(name),
+        settings=document.settings,
+        contacts=list(document.contacts),
+        templates=dict(document.templates),
+    )
+
+
+def _decode(data: bytes | str, name: str) -> str:
+    if isinstance(data, str):
+        return data
+    if len(data) > MAX_FILE_BYTES:
+        raise _single(name, f"the file is {len(data) / 1e6:.1f} MB; the limit is 5 MB")
+    if b"\x00" in data[:8192]:
+        raise _single(name, "this looks like a binary file, not YAML text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ContactsError(
+            [Problem(name, line, column, "", "the file is not UTF-8 text; save it as UTF-8")]
+        ) from None
+
+
+class _Tree:
+    """Turns YAML nodes into plain data, remembering where each value was."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.marks: dict[PathKey, Mark] = {}
+        self.key_marks: dict[PathKey, Mark] = {}
+        self.problems: list[Problem] = []
+        self._nodes = 0
+        self._constructor = yaml.constructor.SafeConstructor()
+
+    def build(self, node: yaml.Node, path: PathKey, depth: int = 0) -> Any:
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _single(self.name, "the file has too many values (an alias bomb?)")
+        if depth > MAX_DEPTH:
+            raise _single(self.name, "the YAML is nested too deeply")
+        self.marks.setdefault(path, _mark(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[Any, Any]:
+        self._constructor.flatten_mapping(node)  # resolve YAML merge keys (<<)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str | int | float | bool) or key is None:
+                line, column = _mark(key_node)
+                self.problems.append(
+                    Problem(self.name, line, column, _dotted(path), "a key must be plain text")
+                )
+                continue
+            key = str(key) if not isinstance(key, str) else key
+            child = (*path, key)
+            if key in result:
+                line, column = _mark(key_node)
+                first_line, _ = self.key_marks[child]
+                self.problems.append(
+                    Problem(
+                        self.name,
+                        line,
+                        column,
+                        _dotted(child),
+                        f"duplicate key {key!r} (first at line {first_line}); "
+                        "YAML would silently keep only the last one",
+                    )
+                )
+                continue
+            self.key_marks[child] = _mark(key_node)
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.Node, path: PathKey) -> Any:
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            line, column = _mark(node)
+            self.problems.append(
+                Problem(self.name, line, column, _dotted(path), f"bad value: {exc.problem}")
+            )
+            return None
+
+    def locate(self, path: PathKey, *, key: bool = False) -> Mark | tuple[None, None]:
+        """The mark of the deepest recorded prefix of path."""
+        if key and path in self.key_marks:
+            return self.key_marks[path]
+        probe = path
+        while probe:
+            if probe in self.marks:
+                return self.marks[probe]
+            probe = probe[:-1]
+        return self.marks.get((), (None, None))
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _dotted(path: Iterable[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# Which schema model sits at a path, for "did you mean" suggestions.
+def _model_at(path: PathKey) -> type[BaseModel] | None:
+    shape = tuple("#" if isinstance(p, int) else p for p in path)
+    models: dict[tuple[str, ...], type[BaseModel]] = {
+        (): ContactsDocument,
+        ("settings",): Settings,
+        ("contacts", "#"): Contact,
+        ("contacts", "#", "feeds", "#"): FeedSpec,
+    }
+    return models.get(shape)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"a true/false value ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"text ({shown!r})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "list_type": "a list (one '- item' per line, or [a, b])",
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+}
+
+
+def _validation_problems(exc: ValidationError, tree: _Tree, name: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        loc: PathKey = tuple(error["loc"])
+        kind = error["type"]
+        found = error.get("input")
+        if kind == "extra_forbidden":
+            parent, key = loc[:-1], str(loc[-1])
+            line, column = tree.locate(loc, key=True)
+            message = f"unknown key {key!r}"
+            model = _model_at(parent)
+            if model is not None:
+                known = list(model.model_fields)
+                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                if close:
+                    message += f"; did you mean {close[0]!r}?"
+                else:
+                    message += f"; expected one of: {', '.join(known)}"
+            problems.append(Problem(name, line, column, _dotted(parent), message))
+            continue
+        line, column = tree.locate(loc)
+        if kind == "missing":
+            message = f"missing required key {loc[-1]!r}"
+            loc = loc[:-1]
+        elif kind == "literal_error" and loc == ("version",):
+            message = f"unsupported version {found!r}; this trailtui reads version 1"
+        elif kind in ("value_error", "assertion_error"):
+            message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+        elif kind in _EXPECTED:
+            message = f"expected {_EXPECTED[kind]}, found {_describe(found)}"
+        elif kind == "greater_than_equal":
+            message = f"expected a number of at least {error['ctx']['ge']}, found {found!r}"
+        else:
+            message = error["msg"]
+        problems.append(Problem(name, line, column, _dotted(loc), message))
+    return problems
+
+
+def _raw_id(raw: Any) -> str | None:
+    """The id a raw contact mapping will get, if it is well-formed enough to tell."""
+    if not isinstance(raw, dict):
+        return None
+    if isinstance(raw.get("id"), str) and raw["id"]:
+        return str(raw["id"])
+    if isinstance(raw.get("name"), str):
+        return slugify(raw["name"].strip()) or "contact"
+    return None
+
+
+def _duplicate_ids(contacts: Any, tree: _Tree, name: str) -> list[Problem]:
+    """Every contact id used twice (checked on the raw data so that other errors
+    in the file don't hide this one)."""
+    problems: list[Problem] = []
+    if not isinstance(contacts, list):
+        return problems
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(contacts):
+        contact_id = _raw_id(raw)
+        if contact_id is None:
+            continue
+        if contact_id in seen:
+            first = seen[contact_id]
+            has_id = ("contacts", index, "id") in tree.marks
+            line, column = tree.locate(("contacts", index, "id" if has_id else "name"))
+            first_line, _ = tree.locate(("contacts", first))
+            hint = "" if has_id else " (made from the name; give one an explicit 'id:')"
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    column,
+                    f"contacts[{index}]",
+                    f"duplicate id {contact_id!r}{hint}; first used by contacts[{first}] "
+                    f"at line {first_line}",
+                )
+            )
+        else:
+            seen[contact_id] = index
+    return problems
+
+
+def _yaml_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    what = exc.problem or "syntax error"
+    context = f" ({exc.context})" if exc.context else ""
+    return Problem(name, line, column, "", f"not valid YAML: {what}{context}")
+
+
+def _single(name: str, message: str) -> ContactsError:
+    return ContactsError([Problem(name, None, None, "", message)])

@@ -1,0 +1,207 @@
+"""Fetching feed bytes: async HTTP (aiohttp) and local files.
+
+Every fetch ends in a FetchResult, never an exception: a failure carries a
+short human-readable reason. Limits protect the user's machine from hostile or
+broken servers: connect and read timeouts, an overall deadline per feed (a
+server dripping one byte a second never trips a read timeout), a cap on the
+decoded body counted while streaming (a gzip bomb stops at the cap), and at
+most five redirects, to http(s) only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import unquote, urlsplit
+
+import aiohttp
+
+from trailtui import PROJECT_URL, __version__
+
+USER_AGENT = f"trailtui/{__version__} (+{PROJECT_URL})"
+ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
+)
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    deadline: float = 45.0  # whole fetch of one feed
+    max_bytes: int = 10 * 1024 * 1024  # decoded body
+    max_redirects: int = 5
+    concurrency: int = 16
+    per_host: int = 4
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What we last saw of a feed, for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str
+    status: int | None = None
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    final_url: str | None = None
+    error: str | None = None
+    moved_to: str | None = None  # where a permanent redirect pointed
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class Fetcher:
+    """Fetches many feeds concurrently over one connection pool."""
+
+    def __init__(self, limits: FetchLimits | None = None) -> None:
+        self.limits = limits or FetchLimits()
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> Fetcher:
+        limits = self.limits
+        connector = aiohttp.TCPConnector(limit=limits.concurrency, limit_per_host=limits.per_host)
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=aiohttp.ClientTimeout(
+                total=None, sock_connect=limits.connect_timeout, sock_read=limits.read_timeout
+            ),
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": ACCEPT,
+                "Accept-Encoding": "gzip, deflate",
+            },
+            cookie_jar=aiohttp.DummyCookieJar(),  # polite readers send no cookies
+            trust_env=False,
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "file":
+            return await asyncio.to_thread(read_local_file, url, self.limits.max_bytes)
+        if scheme not in ("http", "https"):
+            return FetchResult(url, error=f"unsupported URL scheme {scheme!r}")
+        try:
+            async with asyncio.timeout(self.limits.deadline):
+                return await self._fetch_http(url, validators or Validators())
+        except TimeoutError:
+            return FetchResult(
+                url, error=f"timed out (no complete answer within {self.limits.deadline:g} s)"
+            )
+        except aiohttp.TooManyRedirects:
+            return FetchResult(
+                url, error=f"too many redirects (more than {self.limits.max_redirects})"
+            )
+        except aiohttp.InvalidUrlRedirectClientError as exc:
+            return FetchResult(url, error=f"redirected to an unusable URL: {exc}")
+        except aiohttp.ClientConnectorError as exc:
+            return FetchResult(url, error=f"cannot connect: {_os_reason(exc)}")
+        except aiohttp.ClientPayloadError as exc:
+            return FetchResult(url, error=f"the answer was cut short or corrupt: {exc}")
+        except aiohttp.ServerDisconnectedError:
+            return FetchResult(url, error="the server closed the connection without answering")
+        except aiohttp.ClientResponseError as exc:
+            return FetchResult(url, status=exc.status, error=f"bad HTTP answer: {exc.message}")
+        except (aiohttp.ClientError, ssl.SSLError, OSError, ValueError) as exc:
+            return FetchResult(url, error=f"{type(exc).__name__}: {exc}".rstrip(": "))
+
+    async def _fetch_http(self, url: str, validators: Validators) -> FetchResult:
+        assert self._session is not None, "use Fetcher as an async context manager"
+        headers = {}
+        if validators.etag:
+            headers["If-None-Match"] = validators.etag
+        if validators.last_modified:
+            headers["If-Modified-Since"] = validators.last_modified
+        async with self._session.get(
+            url, headers=headers, allow_redirects=True, max_redirects=self.limits.max_redirects
+        ) as response:
+            final_url = str(response.url)
+            moved_to = _permanent_redirect(response)
+            response_headers = {k.lower(): v for k, v in response.headers.items()}
+            if response.status == 304:
+                return FetchResult(url, 304, None, response_headers, final_url, moved_to=moved_to)
+            if response.status >= 400:
+                reason = response.reason or "error"
+                return FetchResult(
+                    url,
+                    response.status,
+                    None,
+                    response_headers,
+                    final_url,
+                    error=f"HTTP {response.status} {reason}",
+                    moved_to=moved_to,
+                )
+            body = bytearray()
+            async for chunk in response.content.iter_chunked(64 * 1024):
+                body += chunk
+                if len(body) > self.limits.max_bytes:
+                    return FetchResult(
+                        url,
+                        response.status,
+                        None,
+                        response_headers,
+                        final_url,
+                        error=f"the feed is larger than {_megabytes(self.limits.max_bytes)}",
+                    )
+            return FetchResult(
+                url, response.status, bytes(body), response_headers, final_url, moved_to=moved_to
+            )
+
+
+def _permanent_redirect(response: aiohttp.ClientResponse) -> str | None:
+    if any(step.status in (301, 308) for step in response.history):
+        return str(response.url)
+    return None
+
+
+def read_local_file(url: str, max_bytes: int) -> FetchResult:
+    """A feed that is a file on this machine (file:// URL)."""
+    path = Path(unquote(urlsplit(url).path))
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return FetchResult(url, error=f"the file is larger than {_megabytes(max_bytes)}")
+        with path.open("rb") as handle:
+            body = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        return FetchResult(url, error=f"no such file: {path}")
+    except IsADirectoryError:
+        return FetchResult(url, error=f"this is a directory, not a feed file: {path}")
+    except OSError as exc:
+        return FetchResult(url, error=f"cannot read {path}: {exc.strerror or exc}")
+    return FetchResult(url, status=200, body=body, final_url=url)
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / (1024 * 1024):g} MB"
+
+
+def _os_reason(exc: aiohttp.ClientConnectorError) -> str:
+    reason = exc.os_error.strerror if exc.os_error and exc.os_error.strerror else str(exc)
+    return f"{reason} ({exc.host}:{exc.port})"

@@ -1,0 +1,66 @@
+"""Untrusted text and links from feeds, made safe to store and to show.
+
+Feed text may carry terminal escape sequences (OSC 52 clipboard writes, screen
+clears, fake hyperlinks) and bidi overrides. Everything from a feed passes
+through `clean_text` at ingestion; links pass `safe_link` before being opened.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/APC/PM/SOS strings
+# (ESC ] ... BEL or ESC \), and two-byte escapes. Also their 8-bit C1 forms.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                                # CSI
+  | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # OSC/DCS/...
+  | \x1b[@-Z\\-_]                                                    # two-byte escape
+    """,
+    re.VERBOSE,
+)
+# Remaining C0 controls except tab and newline, DEL, C1 controls, bidi
+# overrides/isolates, and invisible characters used for spoofing. ZWJ (U+200D)
+# stays: emoji sequences need it.
+_UNSAFE_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+MAX_LINE = 1_000
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def clean_text(text: str | None, *, max_length: int = 200_000) -> str:
+    """Text with escape sequences and unsafe control characters removed."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = _UNSAFE_CHARS.sub("", text)
+    return text[:max_length]
+
+
+def clean_line(text: str | None, *, max_length: int = MAX_LINE) -> str:
+    """`clean_text` folded onto one line (titles, names, authors)."""
+    cleaned = _WHITESPACE_RUN.sub(" ", clean_text(text, max_length=max_length * 4)).strip()
+    return cleaned[:max_length]
+
+
+def safe_link(url: str | None) -> str | None:
+    """The URL if it is safe to open (http, https, mailto), else None."""
+    if not url:
+        return None
+    url = url.strip()
+    if _UNSAFE_CHARS.search(url) or "\x1b" in url or any(c.isspace() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES:
+        return None
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return None
+    return url

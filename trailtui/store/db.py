@@ -1,0 +1,129 @@
+"""Opening the database: engine, SQLite pragmas, sessions and migrations."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from trailtui.store.errors import StoreError
+from trailtui.store.migrations import migrate
+
+BUSY_TIMEOUT_MS = 5_000
+
+
+def now() -> int:
+    return int(time.time())
+
+
+class Store:
+    """The database: one engine, short-lived sessions (one per unit of work)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        try:
+            with self._sessions() as session:
+                yield session
+        except OperationalError as exc:
+            raise StoreError(f"cannot read the database: {_reason(exc)}") from None
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction; on SQLite it takes the write lock up front
+        (BEGIN IMMEDIATE) so a concurrent writer makes us wait, not fail."""
+        try:
+            with self._sessions() as session, session.begin():
+                session.connection(execution_options={"trailtui_begin": "BEGIN IMMEDIATE"})
+                yield session
+        except OperationalError as exc:
+            raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, *, migrate_schema: bool = True) -> Store:
+    """Open (creating if needed) and migrate the database at a SQLAlchemy URL."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # sqlalchemy raises ArgumentError and others
+        raise StoreError(f"not a database URL: {url!r} ({exc})") from None
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _prepare_sqlite_file(Path(database))
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except Exception as exc:
+        raise StoreError(f"cannot use database {url!r}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    store = Store(engine)
+    if migrate_schema:
+        try:
+            migrate(engine)
+        except StoreError:
+            engine.dispose()
+            raise
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            raise StoreError(f"cannot open database {store.url}: {_reason(exc)}") from None
+    return store
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig) if orig is not None else str(exc).splitlines()[0]
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the folder (private to the user) before SQLite creates the file."""
+    path = path.expanduser()
+    if not path.parent.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise StoreError(f"cannot create {path.parent}: {exc.strerror}") from None
+    if not path.exists():
+        try:
+            # Personal data: readable by the user only.
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+        except OSError as exc:
+            raise StoreError(f"cannot create {path}: {exc.strerror}") from None
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # We issue BEGIN ourselves (pysqlite's implicit transactions are wrong
+        # for DDL and can't do BEGIN IMMEDIATE).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        begin = connection.get_execution_options().get("trailtui_begin", "BEGIN")
+        connection.exec_driver_sql(begin)

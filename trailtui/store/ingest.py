@@ -1,0 +1,145 @@
+"""Storing what a fetch found: entries upserted on (feed, guid), feed state.
+
+One transaction per feed; entries whose content is unchanged are not
+rewritten, so a refresh that finds nothing new writes almost nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from trailtui.store.db import Store
+from trailtui.store.models import EntryRow, FeedRow
+
+
+class EntryData(Protocol):
+    """An entry as parsed (trailtui.feeds.parse.ParsedEntry fits this)."""
+
+    @property
+    def guid(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def link(self) -> str | None: ...
+    @property
+    def author(self) -> str | None: ...
+    @property
+    def published_at(self) -> int | None: ...
+    @property
+    def updated_at(self) -> int | None: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def content(self) -> str | None: ...
+    @property
+    def content_hash(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class FeedUpdate:
+    """The feed's new state after a fetch attempt."""
+
+    fetched_at: int
+    status: int | None
+    error: str | None
+    next_fetch_at: int
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = None
+    title: str | None = None
+    moved_to: str | None = None
+    succeeded: bool = False
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    new: int = 0
+    updated: int = 0
+
+
+def store_fetch(
+    store: Store, feed_id: int, update: FeedUpdate, entries: Sequence[EntryData] = ()
+) -> StoreResult:
+    with store.write() as session:
+        feed = session.get(FeedRow, feed_id)
+        if feed is None:  # removed while we were fetching
+            return StoreResult()
+        result = _upsert_entries(session, feed_id, entries, update.fetched_at) if entries else None
+        feed.last_fetch_at = update.fetched_at
+        feed.last_status = update.status
+        feed.next_fetch_at = update.next_fetch_at
+        feed.moved_to = update.moved_to or feed.moved_to
+        if update.succeeded:
+            feed.last_success_at = update.fetched_at
+            feed.last_error = None
+            feed.failures = 0
+            if update.etag is not None or update.last_modified is not None:
+                feed.etag, feed.last_modified = update.etag, update.last_modified
+            if update.content_hash is not None:
+                feed.content_hash = update.content_hash
+            if update.title:
+                feed.title = update.title
+        else:
+            feed.last_error = update.error
+            feed.failures += 1
+        return result or StoreResult()
+
+
+def _upsert_entries(
+    session: Session, feed_id: int, entries: Sequence[EntryData], seen_at: int
+) -> StoreResult:
+    existing = {
+        guid: (entry_id, digest)
+        for entry_id, guid, digest in session.execute(
+            select(EntryRow.id, EntryRow.guid, EntryRow.content_hash).where(
+                EntryRow.feed_id == feed_id
+            )
+        )
+    }
+    new_rows = []
+    updated = 0
+    for entry in entries:
+        known = existing.get(entry.guid)
+        values = {
+            "title": entry.title,
+            "link": entry.link,
+            "author": entry.author,
+            "published_at": entry.published_at,
+            "updated_at": entry.updated_at,
+            "summary": entry.summary,
+            "content": entry.content,
+            "content_hash": entry.content_hash,
+        }
+        if known is None:
+            new_rows.append(
+                {
+                    "feed_id": feed_id,
+                    "guid": entry.guid,
+                    "first_seen_at": seen_at,
+                    "sort_ts": sort_timestamp(entry.published_at or entry.updated_at, seen_at),
+                    **values,
+                }
+            )
+            existing[entry.guid] = (0, entry.content_hash)
+        elif known[1] != entry.content_hash:
+            row = session.get(EntryRow, known[0])
+            if row is not None:
+                for key, value in values.items():
+                    setattr(row, key, value)
+                updated += 1
+    if new_rows:
+        session.execute(insert(EntryRow), new_rows)
+    return StoreResult(new=len(new_rows), updated=updated)
+
+
+def sort_timestamp(published: int | None, first_seen: int) -> int:
+    """Where an entry sits in the merged feed: its date, but never in the
+    future (a future date would pin it to the top) and first-seen if undated."""
+    if published is None or published > first_seen:
+        return first_seen
+    return published

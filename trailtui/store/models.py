@@ -1,0 +1,105 @@
+"""SQLAlchemy 2.0 table models. Times are integer UTC epoch seconds.
+
+Nothing outside `trailtui.store` sees these rows: queries return the plain
+records in `trailtui.store.records`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Meta(Base):
+    """Key/value facts about the database itself (schema version)."""
+
+    __tablename__ = "trailtui_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+
+
+class ContactRow(Base):
+    __tablename__ = "contact"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    archived: Mapped[bool] = mapped_column(default=False)
+    # The contact's profile as of the last YAML sync (why, help, cadence...).
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    synced_at: Mapped[int] = mapped_column(default=0)
+
+
+class FeedRow(Base):
+    __tablename__ = "feed"
+    __table_args__ = (UniqueConstraint("contact_id", "url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2000))
+    label: Mapped[str | None] = mapped_column(String(500))
+    active: Mapped[bool] = mapped_column(default=True)
+    title: Mapped[str | None] = mapped_column(String(1000))
+    etag: Mapped[str | None] = mapped_column(String(1000))
+    last_modified: Mapped[str | None] = mapped_column(String(200))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    last_fetch_at: Mapped[int | None]
+    last_success_at: Mapped[int | None]
+    last_status: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    failures: Mapped[int] = mapped_column(default=0)
+    next_fetch_at: Mapped[int | None]
+    moved_to: Mapped[str | None] = mapped_column(String(2000))
+
+
+class EntryRow(Base):
+    __tablename__ = "entry"
+    __table_args__ = (
+        UniqueConstraint("feed_id", "guid"),
+        Index("ix_entry_recent", "sort_ts", "id"),
+        Index("ix_entry_feed_recent", "feed_id", "sort_ts"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed.id", ondelete="CASCADE"))
+    guid: Mapped[str] = mapped_column(String(2000))
+    link: Mapped[str | None] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(String(2000), default="")
+    author: Mapped[str | None] = mapped_column(String(500))
+    published_at: Mapped[int | None]
+    updated_at: Mapped[int | None]
+    summary: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    first_seen_at: Mapped[int]
+    sort_ts: Mapped[int]
+    read_at: Mapped[int | None]
+    starred: Mapped[bool] = mapped_column(default=False)
+
+
+class EngagementRow(Base):
+    """The trail: an append-only log. Undo marks a row, never deletes it."""
+
+    __tablename__ = "engagement"
+    __table_args__ = (Index("ix_engagement_contact", "contact_id", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contact.id"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[int]
+    undone_at: Mapped[int | None]
+
+
+class DraftRow(Base):
+    __tablename__ = "draft"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="SET NULL"))
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contact.id"))
+    template: Mapped[str | None] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[int]
+    updated_at: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), default="open")

@@ -1,0 +1,86 @@
+"""Plain records that queries return: no live ORM rows leave the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    id: str
+    name: str
+    archived: bool = False
+    why: str = ""
+    help: str = ""
+    cadence_seconds: int | None = None
+    circles: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+    links: dict[str, str] = field(default_factory=dict)
+    feed_count: int = 0
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    id: int
+    feed_id: int
+    contact_id: str
+    contact_name: str
+    title: str
+    link: str | None
+    author: str | None
+    sort_ts: int
+    read: bool
+    feed_label: str
+
+
+@dataclass(frozen=True)
+class EngagementRecord:
+    id: int
+    contact_id: str
+    entry_id: int | None
+    kind: str
+    text: str | None
+    created_at: int
+    undone: bool
+    entry_title: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the fetcher needs to know about a feed before fetching it."""
+
+    id: int
+    url: str
+    contact_id: str
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None
+    next_fetch_at: int | None
+    failures: int
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    id: int
+    url: str
+    contact_name: str
+    label: str | None
+    title: str | None
+    last_status: int | None
+    last_error: str | None
+    failures: int
+    last_fetch_at: int | None
+    last_success_at: int | None
+    entry_count: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    contacts: int
+    archived_contacts: int
+    feeds: int
+    entries: int
+    unread: int
+    engagements: int
+    failing_feeds: int

@@ -1,0 +1,48 @@
+"""The kinds of trail a user can leave, and how each is described."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    LIKE = "like"
+    COMMENT = "comment"
+    SHARE = "share"
+    ENDORSE = "endorse"
+    HELP = "help"
+    THANKS = "thanks"
+    REPORT_BACK = "report_back"
+    INTRO = "intro"
+    NOTE = "note"
+
+    @property
+    def past(self) -> str:
+        """How the trail reads in a history line: 'liked', 'offered help'..."""
+        return _PAST[self]
+
+    @property
+    def is_touch(self) -> bool:
+        """Whether it counts as keeping in touch (resets the cadence). A private
+        note about someone does not."""
+        return self is not Kind.NOTE
+
+
+_PAST = {
+    Kind.LIKE: "liked",
+    Kind.COMMENT: "commented",
+    Kind.SHARE: "shared",
+    Kind.ENDORSE: "endorsed",
+    Kind.HELP: "offered help",
+    Kind.THANKS: "thanked",
+    Kind.REPORT_BACK: "reported back",
+    Kind.INTRO: "introduced",
+    Kind.NOTE: "noted",
+}
+
+
+def describe(kind: str) -> str:
+    try:
+        return Kind(kind).past
+    except ValueError:
+        return kind

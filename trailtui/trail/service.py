@@ -1,0 +1,49 @@
+"""What the UI and CLI ask of the trail: leave one, and see a contact's card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trailtui.store import Store, queries, writes
+from trailtui.store.db import now
+from trailtui.store.records import ContactRecord, EngagementRecord
+from trailtui.trail.cadence import TOUCH_KINDS, Rhythm, rhythm
+from trailtui.trail.kinds import Kind
+
+RECENT_TRAIL = 8
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    """Everything the contact panel shows about one person."""
+
+    contact: ContactRecord
+    trail: list[EngagementRecord]
+    rhythm: Rhythm
+    at: int
+
+
+def contact_card(store: Store, contact_id: str, *, at: int | None = None) -> ContactCard | None:
+    record = queries.contact(store, contact_id)
+    if record is None:
+        return None
+    stamp = at if at is not None else now()
+    touched = queries.last_touch_at(store, contact_id, kinds=TOUCH_KINDS)
+    return ContactCard(
+        contact=record,
+        trail=queries.trail(store, contact_id, limit=RECENT_TRAIL),
+        rhythm=rhythm(touched, record.cadence_seconds, stamp),
+        at=stamp,
+    )
+
+
+def leave_trail(
+    store: Store,
+    contact_id: str,
+    kind: Kind,
+    *,
+    entry_id: int | None = None,
+    text: str | None = None,
+) -> EngagementRecord:
+    text = text.strip() if text else None
+    return writes.add_engagement(store, contact_id, kind.value, entry_id=entry_id, text=text)
