@@ -9,7 +9,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from trailtui.ui.screens.main import MainScreen
+from trailtui.ui.screens.main import MainScreen, key_display
 from trailtui.workspace import Workspace
 
 
@@ -36,7 +36,7 @@ class TrailApp(App[None]):
                 assert isinstance(binding, Binding)
                 if binding.id in ("down", "up"):
                     continue
-                key = self.get_key_display(binding)
+                key = key_display(self, binding)
                 yield SystemCommand(
                     f"{binding.description} ({key})",
                     binding.tooltip or binding.description,

@@ -6,13 +6,14 @@ as messages, and only handlers on the UI thread touch widgets.
 
 from __future__ import annotations
 
+import dataclasses
 import webbrowser
 from dataclasses import dataclass
 from functools import partial
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -37,7 +38,7 @@ TRAIL_KEYS: list[tuple[str, Kind, str, str, bool]] = [
     ("c", Kind.COMMENT, "Comment", "Write a comment and record it", True),
     ("s", Kind.SHARE, "Share", "Record that you shared this post", False),
     ("e", Kind.ENDORSE, "Endorse", "Record that you endorsed this person", False),
-    ("h", Kind.HELP, "Help", "Record that you offered help", False),
+    ("h", Kind.HELP, "Offer help", "Record that you offered help", False),
     ("t", Kind.THANKS, "Thanks", "Record that you thanked them", False),
     ("b", Kind.REPORT_BACK, "Report back", "Record that you reported back on their advice", True),
     ("i", Kind.INTRO, "Intro", "Record an introduction you made for them", True),
@@ -50,6 +51,12 @@ PROMPTS = {
     Kind.INTRO: "Whom you introduced them to, about",
     Kind.NOTE: "A note about this person, on",
 }
+
+
+def key_display(app: App[None], binding: Binding) -> str:
+    """All the keys of a binding as the user would type them: 'j / ↓'."""
+    keys = [key.strip() for key in binding.key.split(",")]
+    return " / ".join(app.get_key_display(dataclasses.replace(binding, key=k)) for k in keys)
 
 
 class MainScreen(Screen[None]):
@@ -310,8 +317,9 @@ class MainScreen(Screen[None]):
             if binding.action in seen:
                 continue
             seen.add(binding.action)
-            shown = self.app.get_key_display(binding)
-            keys.append((shown, binding.description, binding.tooltip or ""))
+            keys.append(
+                (key_display(self.app, binding), binding.description, binding.tooltip or "")
+            )
         self.app.push_screen(HelpScreen(keys))
 
     # ---- refresh ------------------------------------------------------
