@@ -297,3 +297,25 @@ async def test_refresh_runs_in_the_background_without_blocking_keys(
         assert not [w for w in app.workers if w.group == "refresh" and not w.is_finished]
         assert [t.kind for t in queries.trail(ws.store, screen.feed.current.contact_id)] == ["like"]  # type: ignore[union-attr]
     ws.close()
+
+
+async def test_demo_shows_the_bundled_contacts_offline() -> None:
+    ws = open_workspace(demo=True)
+    assert ws.book is not None and len(ws.book.contacts) >= 8
+    app = TrailApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        screen = main_screen(app)
+        entries = list(screen.feed.entries.values())
+        assert len(entries) >= 100
+        assert len({e.contact_id for e in entries}) >= 8
+        text = screen_text(app)
+        assert "trailtui — demo" in text
+        assert "Why they matter" in text and entries[0].contact_name in text
+        assert f"{len(entries)} entries · {len(entries)} unread" in text
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert [t.kind for t in queries.trail(ws.store, entries[0].contact_id)] == ["like"]
+    scratch = ws._scratch  # noqa: SLF001
+    ws.close()
+    assert scratch is not None and not scratch.exists()  # the demo database is thrown away
