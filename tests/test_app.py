@@ -316,6 +316,6 @@ async def test_demo_shows_the_bundled_contacts_offline() -> None:
         await pilot.press("l")
         await settle(app, pilot)
         assert [t.kind for t in queries.trail(ws.store, entries[0].contact_id)] == ["like"]
-    scratch = ws._scratch  # noqa: SLF001
+    scratch = ws._scratch
     ws.close()
     assert scratch is not None and not scratch.exists()  # the demo database is thrown away
