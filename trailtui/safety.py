@@ -11,12 +11,15 @@ import re
 from urllib.parse import urlsplit
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/APC/PM/SOS strings
-# (ESC ] ... BEL or ESC \), and two-byte escapes. Also their 8-bit C1 forms.
+# (ESC ] ... BEL or ESC \), and other escapes (ESC c, ESC 7...). Also their
+# 8-bit C1 forms; those only when terminated, because a lone C1 character is
+# usually mojibake (a UTF-8 quote read as Latin-1), and the text after it is real.
 _ESCAPE_SEQUENCE = re.compile(
     r"""
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                                # CSI
-  | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?  # OSC/DCS/...
-  | \x1b[@-Z\\-_]                                                    # two-byte escape
+  | \x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?            # OSC/DCS/... strings
+  | [\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)  # their 8-bit forms
+  | \x1b[\x20-\x2f]*[\x30-\x7e]                                       # other escapes
     """,
     re.VERBOSE,
 )

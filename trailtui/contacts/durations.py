@@ -35,7 +35,10 @@ def parse_duration(value: object) -> timedelta:
         raise ValueError(f"expected {EXPECTED}, found {type(value).__name__}")
     if amount <= 0:
         raise ValueError(f"a duration must be greater than zero, found {value!r}")
-    return amount * _UNIT[unit]
+    try:
+        return amount * _UNIT[unit]
+    except OverflowError:
+        raise ValueError(f"the duration {value!r} is far too long") from None
 
 
 def format_duration(delta: timedelta) -> str:

@@ -31,6 +31,7 @@ MAX_NODES = 200_000  # alias bombs expand to millions; a real file has thousands
 MAX_DEPTH = 64
 
 PathKey = tuple[str | int, ...]
+_INVALID = object()  # a value already reported as a problem
 Mark = tuple[int, int]  # 1-based line, column
 
 
@@ -71,6 +72,13 @@ def parse_contacts(
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         raise ContactsError([_yaml_problem(name, exc)]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise ContactsError(
+            [Problem(name, line, column, "", f"a control character ({what}) is not allowed here")]
+        ) from None
     except yaml.YAMLError as exc:
         raise _single(name, f"not valid YAML: {exc}") from None
     except RecursionError:
@@ -105,6 +113,8 @@ def parse_contacts(
 
 def _decode(data: bytes | str, name: str) -> str:
     if isinstance(data, str):
+        if len(data) > MAX_FILE_BYTES:
+            raise _single(name, f"the text is {len(data) / 1e6:.1f} MB; the limit is 5 MB")
         return data
     if len(data) > MAX_FILE_BYTES:
         raise _single(name, f"the file is {len(data) / 1e6:.1f} MB; the limit is 5 MB")
@@ -128,6 +138,7 @@ class _Tree:
         self.marks: dict[PathKey, Mark] = {}
         self.key_marks: dict[PathKey, Mark] = {}
         self.problems: list[Problem] = []
+        self.invalid: set[PathKey] = set()  # values already reported
         self._nodes = 0
         self._constructor = yaml.constructor.SafeConstructor()
 
@@ -145,10 +156,35 @@ class _Tree:
         return self._scalar(node, path)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[Any, Any]:
-        self._constructor.flatten_mapping(node)  # resolve YAML merge keys (<<)
+        own = [pair for pair in node.value if pair[0].tag != "tag:yaml.org,2002:merge"]
+        try:
+            self._constructor.flatten_mapping(node)  # resolve YAML merge keys (<<)
+        except (yaml.constructor.ConstructorError, IndexError, ValueError, TypeError) as exc:
+            problem = getattr(exc, "problem", None) or "expected a mapping or a list of mappings"
+            mark = getattr(exc, "problem_mark", None) or node.start_mark
+            self.problems.append(
+                Problem(
+                    self.name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    _dotted(path),
+                    f"bad merge (<<): {problem}",
+                )
+            )
+            node.value = own
+        merged = node.value[: len(node.value) - len(own)]
+        own_keys = {k.value for k, _ in own if isinstance(k, yaml.ScalarNode)}
         result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
+        # Merged keys come first and never clash; keys written here win over them.
+        for key_node, value_node in merged:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if isinstance(key, str) and key not in own_keys and key not in result:
+                result[key] = self.build(value_node, (*path, key), depth + 1)
+        written: set[str] = set()
+        for key_node, value_node in own:
             key = self._scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is _INVALID:
+                continue
             if not isinstance(key, str | int | float | bool) or key is None:
                 line, column = _mark(key_node)
                 self.problems.append(
@@ -157,7 +193,7 @@ class _Tree:
                 continue
             key = str(key) if not isinstance(key, str) else key
             child = (*path, key)
-            if key in result:
+            if key in written:
                 line, column = _mark(key_node)
                 first_line, _ = self.key_marks[child]
                 self.problems.append(
@@ -173,17 +209,24 @@ class _Tree:
                 continue
             self.key_marks[child] = _mark(key_node)
             result[key] = self.build(value_node, child, depth + 1)
+            written.add(key)
         return result
 
     def _scalar(self, node: yaml.Node, path: PathKey) -> Any:
         try:
             return self._constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
-            line, column = _mark(node)
-            self.problems.append(
-                Problem(self.name, line, column, _dotted(path), f"bad value: {exc.problem}")
-            )
-            return None
+            reason = exc.problem
+        except (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError) as exc:
+            # PyYAML's resolvers accept some values its constructors then
+            # reject (2001-02-30, 0x_, !!int abc).
+            reason = f"cannot read {getattr(node, 'value', '')!r} ({type(exc).__name__})"
+        line, column = _mark(node)
+        self.problems.append(
+            Problem(self.name, line, column, _dotted(path), f"bad value: {reason}")
+        )
+        self.invalid.add(path)
+        return _INVALID
 
     def locate(self, path: PathKey, *, key: bool = False) -> Mark | tuple[None, None]:
         """The mark of the deepest recorded prefix of path."""
@@ -252,6 +295,8 @@ def _validation_problems(exc: ValidationError, tree: _Tree, name: str) -> list[P
     problems: list[Problem] = []
     for error in exc.errors(include_url=False):
         loc: PathKey = tuple(error["loc"])
+        if any(loc[: len(bad)] == bad for bad in tree.invalid):
+            continue  # already reported where YAML could not read it
         kind = error["type"]
         found = error.get("input")
         if kind == "extra_forbidden":

@@ -69,21 +69,22 @@ def resolve_feed_location(url: str, base_dir: Path | None) -> str:
             raise ValueError(f"the URL {url!r} contains spaces")
         return url
     if scheme == "file":
-        return Path(parts.path).as_uri() if parts.path.startswith("/") else _bad_file(url)
+        if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
+            raise ValueError(f"a file:// URL needs an absolute path (file:///...), found {url!r}")
+        return Path(parts.path).as_uri()
     # A single letter before ':' is a Windows drive, not a scheme.
     if scheme and len(scheme) > 1:
         raise ValueError(
             f"unsupported URL scheme {scheme!r} in {url!r}; "
             "expected an http(s) URL, a file:// URL or a local file path"
         )
-    path = Path(url).expanduser()
+    try:
+        path = Path(url).expanduser()
+    except RuntimeError:  # ~user that does not exist
+        raise ValueError(f"cannot find the home directory in {url!r}") from None
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
     return path.resolve().as_uri()
-
-
-def _bad_file(url: str) -> str:
-    raise ValueError(f"a file:// URL needs an absolute path, found {url!r}")
 
 
 class FeedSpec(_Model):
