@@ -16,10 +16,13 @@ from urllib.parse import urlsplit
 # usually mojibake (a UTF-8 quote read as Latin-1), and the text after it is real.
 _ESCAPE_SEQUENCE = re.compile(
     r"""
+    (?=[\x1b\x90\x98\x9b\x9d\x9e\x9f])  # every sequence starts with one of these
+    (?:
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                                # CSI
   | \x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?            # OSC/DCS/... strings
   | [\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)  # their 8-bit forms
   | \x1b[\x20-\x2f]*[\x30-\x7e]                                       # other escapes
+    )
     """,
     re.VERBOSE,
 )
@@ -29,6 +32,7 @@ _ESCAPE_SEQUENCE = re.compile(
 _UNSAFE_CHARS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
+_INTRODUCER = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
 _WHITESPACE_RUN = re.compile(r"\s+")
 
 MAX_LINE = 1_000
@@ -39,10 +43,14 @@ def clean_text(text: str | None, *, max_length: int = 200_000) -> str:
     """Text with escape sequences and unsafe control characters removed."""
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    text = _UNSAFE_CHARS.sub("", text)
-    return text[:max_length]
+    text = text[:max_length]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _UNSAFE_CHARS.search(text):  # rare: most text needs no rewriting
+        if _INTRODUCER.search(text):
+            text = _ESCAPE_SEQUENCE.sub("", text)
+        text = _UNSAFE_CHARS.sub("", text)
+    return text
 
 
 def clean_line(text: str | None, *, max_length: int = MAX_LINE) -> str:

@@ -1,68 +1,28 @@
-"""HTML to plain text, for summaries and previews (standard library only)."""
+"""HTML to plain text, for summaries and titles.
+
+nh3 (a Rust HTML parser) drops the tags and the content of scripts and
+styles; block elements become line breaks first so paragraphs don't run
+together. Much faster than a Python HTML parser on real-sized posts.
+"""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+import html
+import re
 
-_BLOCKS = frozenset(
-    {
-        "p",
-        "div",
-        "br",
-        "li",
-        "ul",
-        "ol",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "pre",
-        "blockquote",
-        "tr",
-        "table",
-        "section",
-        "article",
-        "figure",
-        "hr",
-    }
+import nh3
+
+_BLOCK = re.compile(
+    r"<(?=/?(?:p|div|br|li|ul|ol|h[1-6]|pre|blockquote|tr|table|section|article|figure|hr)\b)",
+    re.IGNORECASE,
 )
-_SKIP = frozenset({"script", "style", "head", "title", "noscript", "template"})
+_BLANKS = re.compile(r"[ \t\r\f\v]*\n\s*")
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP:
-            self._skipping += 1
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP and self._skipping:
-            self._skipping -= 1
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
+def html_to_text(fragment: str) -> str:
     """The readable text of an HTML fragment (tags dropped, entities decoded)."""
-    if "<" not in html and "&" not in html:
-        return html
-    extractor = _TextExtractor()
-    try:
-        extractor.feed(html)
-        extractor.close()
-    except (AssertionError, ValueError):  # HTMLParser on pathological input
-        pass
-    lines = (" ".join(line.split()) for line in "".join(extractor.parts).splitlines())
-    return "\n".join(line for line in lines if line)
+    if "<" not in fragment and "&" not in fragment:
+        return fragment
+    marked = _BLOCK.sub("\n<", fragment)
+    text = html.unescape(nh3.clean(marked, tags=set()))
+    return _BLANKS.sub("\n", text).strip()

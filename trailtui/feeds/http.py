@@ -11,7 +11,9 @@ most five redirects, to http(s) only.
 from __future__ import annotations
 
 import asyncio
+import errno
 import ssl
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -72,12 +74,17 @@ class Fetcher:
     def __init__(self, limits: FetchLimits | None = None) -> None:
         self.limits = limits or FetchLimits()
         self._session: aiohttp.ClientSession | None = None
+        # Our own slots (not the pool's), so a feed's deadline starts only
+        # once it may actually talk to its server.
+        self._slots = asyncio.Semaphore(self.limits.concurrency)
+        self._host_slots: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Fetcher:
         limits = self.limits
-        connector = aiohttp.TCPConnector(limit=limits.concurrency, limit_per_host=limits.per_host)
+        connector = aiohttp.TCPConnector(limit=0, limit_per_host=0)
         self._session = aiohttp.ClientSession(
             connector=connector,
+            auto_decompress=False,  # we inflate ourselves: capped, and checked complete
             timeout=aiohttp.ClientTimeout(
                 total=None, sock_connect=limits.connect_timeout, sock_read=limits.read_timeout
             ),
@@ -102,24 +109,39 @@ class Fetcher:
             self._session = None
 
     async def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
-        scheme = urlsplit(url).scheme.lower()
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
         if scheme == "file":
             return await asyncio.to_thread(read_local_file, url, self.limits.max_bytes)
         if scheme not in ("http", "https"):
             return FetchResult(url, error=f"unsupported URL scheme {scheme!r}")
+        host = parts.netloc.lower()
+        host_slots = self._host_slots.setdefault(host, asyncio.Semaphore(self.limits.per_host))
+        async with self._slots, host_slots:
+            return await self._fetch_with_deadline(url, validators or Validators())
+
+    async def _fetch_with_deadline(self, url: str, validators: Validators) -> FetchResult:
+        limits = self.limits
         try:
-            async with asyncio.timeout(self.limits.deadline):
-                return await self._fetch_http(url, validators or Validators())
+            async with asyncio.timeout(limits.deadline):
+                return await self._fetch_http(url, validators)
+        except aiohttp.ServerTimeoutError:
+            return FetchResult(
+                url, error=f"timed out (the server sent nothing for {limits.read_timeout:g} s)"
+            )
         except TimeoutError:
             return FetchResult(
-                url, error=f"timed out (no complete answer within {self.limits.deadline:g} s)"
+                url, error=f"timed out (no complete answer within {limits.deadline:g} s)"
             )
         except aiohttp.TooManyRedirects:
+            return FetchResult(url, error=f"too many redirects (more than {limits.max_redirects})")
+        except (
+            aiohttp.InvalidUrlRedirectClientError,
+            aiohttp.NonHttpUrlRedirectClientError,
+        ) as exc:
             return FetchResult(
-                url, error=f"too many redirects (more than {self.limits.max_redirects})"
+                url, error=f"redirected to an unusable URL (not http or https): {exc}"
             )
-        except aiohttp.InvalidUrlRedirectClientError as exc:
-            return FetchResult(url, error=f"redirected to an unusable URL: {exc}")
         except aiohttp.ClientConnectorError as exc:
             return FetchResult(url, error=f"cannot connect: {_os_reason(exc)}")
         except aiohttp.ClientPayloadError as exc:
@@ -138,8 +160,9 @@ class Fetcher:
             headers["If-None-Match"] = validators.etag
         if validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
+        # aiohttp counts the request that would follow the last allowed redirect.
         async with self._session.get(
-            url, headers=headers, allow_redirects=True, max_redirects=self.limits.max_redirects
+            url, headers=headers, allow_redirects=True, max_redirects=self.limits.max_redirects + 1
         ) as response:
             final_url = str(response.url)
             moved_to = _permanent_redirect(response)
@@ -158,20 +181,61 @@ class Fetcher:
                     moved_to=moved_to,
                 )
             body = bytearray()
+            inflater = _Inflater.for_encoding(response_headers.get("content-encoding", ""))
+            too_big = f"the feed is larger than {_megabytes(self.limits.max_bytes)}"
             async for chunk in response.content.iter_chunked(64 * 1024):
-                body += chunk
+                room = self.limits.max_bytes + 1 - len(body)
+                body += inflater.feed(chunk, room) if inflater else chunk
                 if len(body) > self.limits.max_bytes:
                     return FetchResult(
-                        url,
-                        response.status,
-                        None,
-                        response_headers,
-                        final_url,
-                        error=f"the feed is larger than {_megabytes(self.limits.max_bytes)}",
+                        url, response.status, None, response_headers, final_url, error=too_big
                     )
+            if inflater is not None and not inflater.complete:
+                return FetchResult(
+                    url,
+                    response.status,
+                    None,
+                    response_headers,
+                    final_url,
+                    error="the compressed answer was cut short",
+                )
             return FetchResult(
                 url, response.status, bytes(body), response_headers, final_url, moved_to=moved_to
             )
+
+
+class _Inflater:
+    """gzip/deflate decoding that never inflates more than asked for."""
+
+    def __init__(self, wbits: int) -> None:
+        self._zlib = zlib.decompressobj(wbits)
+        self._raw_fallback = wbits == zlib.MAX_WBITS  # "deflate" is sometimes raw
+
+    @classmethod
+    def for_encoding(cls, encoding: str) -> _Inflater | None:
+        encoding = encoding.strip().lower()
+        if encoding in ("gzip", "x-gzip"):
+            return cls(16 + zlib.MAX_WBITS)
+        if encoding == "deflate":
+            return cls(zlib.MAX_WBITS)
+        return None
+
+    def feed(self, chunk: bytes, room: int) -> bytes:
+        """Inflate a chunk into at most `room` bytes (the caller stops at the cap)."""
+        try:
+            data = self._zlib.decompress(chunk, room)
+        except zlib.error:
+            if not self._raw_fallback:
+                raise aiohttp.ClientPayloadError("corrupt compressed data") from None
+            self._raw_fallback = False
+            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+            data = self._zlib.decompress(chunk, room)
+        self._raw_fallback = False
+        return data
+
+    @property
+    def complete(self) -> bool:
+        return self._zlib.eof
 
 
 def _permanent_redirect(response: aiohttp.ClientResponse) -> str | None:
@@ -202,6 +266,17 @@ def _megabytes(count: int) -> str:
     return f"{count / (1024 * 1024):g} MB"
 
 
+_ERRNO_REASONS = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "connection reset",
+    errno.EHOSTUNREACH: "host unreachable",
+    errno.ENETUNREACH: "network unreachable",
+}
+
+
 def _os_reason(exc: aiohttp.ClientConnectorError) -> str:
-    reason = exc.os_error.strerror if exc.os_error and exc.os_error.strerror else str(exc)
+    error = exc.os_error
+    reason = _ERRNO_REASONS.get(error.errno) if error and error.errno else None
+    if reason is None:
+        reason = error.strerror if error and error.strerror else str(exc)
     return f"{reason} ({exc.host}:{exc.port})"

@@ -1,24 +1,24 @@
-"""Parsing feed bytes into clean, plain entries (feedparser, from bytes).
+"""Parsing feed bytes into clean entries: the fast lxml path, else feedparser.
 
-feedparser never fetches here: it gets the body and the response headers (for
-the charset and the base URL of relative links). Its HTML sanitizer cleans the
-content; every text field is then stripped of control characters and escape
-sequences, so nothing from a feed can drive the terminal.
+Neither parser ever fetches: each gets the body and the response headers (for
+the charset and the base URL of relative links). Well-formed RSS/Atom takes
+the fast path (`fastparse`); anything it declines goes to feedparser, the
+reference, which also recovers what it can from broken XML. Both hand raw
+fields to `entries.finish`, so the stored result is cleaned the same way.
 """
 
 from __future__ import annotations
 
 import calendar
-import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from trailtui.feeds.htmltext import html_to_text
+from trailtui.feeds.entries import EntryFields, ParsedEntry, finish
+from trailtui.feeds.fastparse import FastPathDeclined, parse_fast
 from trailtui.safety import clean_line, clean_text
 
-MAX_SUMMARY = 600
-MAX_CONTENT = 512 * 1024
 # feedparser's complaints that do not mean the feed is broken.
 _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 
@@ -28,105 +28,120 @@ class ParseError(Exception):
 
 
 @dataclass(frozen=True)
-class ParsedEntry:
-    guid: str
-    title: str
-    link: str | None
-    author: str | None
-    published_at: int | None
-    updated_at: int | None
-    summary: str
-    content: str | None
-    content_hash: str
-
-
-@dataclass(frozen=True)
 class ParsedFeed:
     title: str | None
-    link: str | None
     entries: list[ParsedEntry] = field(default_factory=list)
     warning: str | None = None  # parsed, but the feed was not well-formed
+    parser: str = "fast"  # or "feedparser"
+    declined: str | None = None  # why the fast path passed the feed on
 
 
 def parse_feed(body: bytes, headers: dict[str, str] | None = None, url: str = "") -> ParsedFeed:
     """Parse feed bytes. Raises ParseError for anything that is not a feed."""
-    import feedparser  # deferred: a slow import, not needed to start the UI
-
     if not body or not body.strip():
         raise ParseError("the feed is empty")
-    response_headers = {k: v for k, v in (headers or {}).items() if k.lower() != "content-encoding"}
-    if url:
-        response_headers.setdefault("content-location", url)
+    response_headers = {
+        k.lower(): v for k, v in (headers or {}).items() if k.lower() != "content-encoding"
+    }
     if _looks_like_html(body, response_headers):
         raise ParseError("this is a web page (HTML), not a feed")
+    body = without_controls(body)
+    try:
+        title, fields = parse_fast(body, response_headers, url)
+    except FastPathDeclined as declined:
+        return parse_with_feedparser(body, response_headers, url, declined=str(declined))
+    return ParsedFeed(clean_line(title) or None, _unique(fields))
+
+
+def parse_with_feedparser(
+    body: bytes, headers: dict[str, str], url: str = "", *, declined: str | None = None
+) -> ParsedFeed:
+    import feedparser  # deferred: a slow import, needed only for odd feeds
+
+    headers = dict(headers)
+    if url:
+        headers.setdefault("content-location", url)
     parsed = feedparser.parse(
-        body, response_headers=response_headers, sanitize_html=True, resolve_relative_uris=True
+        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=True
     )
     warning = None
     if parsed.get("bozo"):
         problem = parsed.get("bozo_exception")
-        name = type(problem).__name__
         if not parsed.get("version") and not parsed.entries:
             raise ParseError(f"not a readable feed ({_describe_bozo(problem)})")
-        if name not in _BENIGN_BOZO:
+        if type(problem).__name__ not in _BENIGN_BOZO:
             warning = (
                 f"the feed is not well-formed; read what could be read ({_describe_bozo(problem)})"
             )
     if not parsed.get("version") and not parsed.entries:
         raise ParseError("not a feed (no RSS or Atom found)")
+    fields = [_feedparser_fields(raw, url) for raw in parsed.entries]
+    return ParsedFeed(
+        title=clean_line(parsed.get("feed", {}).get("title")) or None,
+        entries=_unique(fields),
+        warning=warning,
+        parser="feedparser",
+        declined=declined,
+    )
+
+
+# Terminal controls in UTF-8: C0 (but tab, LF, CR), DEL, and C1 (U+0080-U+009F).
+_C0_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def without_controls(body: bytes) -> bytes:
+    """A UTF-8 feed with terminal control sequences removed before parsing.
+
+    XML 1.0 forbids most of these characters, so a feed carrying raw escape
+    sequences is not well-formed and strict parsers lose the rest of it;
+    feedparser turns C1 controls into Windows-1252 look-alikes. Removing them
+    first lets every entry through, clean, whichever parser reads it.
+    """
+    has_c0 = len(body.translate(None, _C0_BYTES)) != len(body)
+    if not has_c0 and not (b"\xc2" in body and _C1_UTF8.search(body)):
+        return body
+    declared = _DECLARED.match(body.lstrip(b"\xef\xbb\xbf"))
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        return body
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body
+    return clean_text(text, max_length=len(text)).encode("utf-8")
+
+
+def _unique(fields: list[EntryFields]) -> list[ParsedEntry]:
+    """Finished entries; duplicates within one feed: the first wins."""
     seen: set[str] = set()
     entries = []
-    for raw in parsed.entries:
-        entry = _entry(raw)
-        if entry.guid in seen:  # duplicates within one feed: the first wins
-            continue
-        seen.add(entry.guid)
-        entries.append(entry)
-    feed = parsed.get("feed", {})
-    return ParsedFeed(
-        title=clean_line(feed.get("title")) or None,
-        link=feed.get("link"),
-        entries=entries,
-        warning=warning,
-    )
+    for raw in fields:
+        entry = finish(raw)
+        if entry.guid not in seen:
+            seen.add(entry.guid)
+            entries.append(entry)
+    return entries
 
 
-def _entry(raw: Any) -> ParsedEntry:
-    title = clean_line(raw.get("title"))
-    link = clean_line(raw.get("link")) or None
-    author = clean_line(raw.get("author")) or None
-    published = _timestamp(raw.get("published_parsed"))
-    updated = _timestamp(raw.get("updated_parsed")) if "updated_parsed" in raw else None
-    content = _content(raw)
-    summary_html = raw.get("summary") or content or ""
-    summary = clean_line(html_to_text(summary_html[:MAX_CONTENT]), max_length=MAX_SUMMARY)
-    guid = clean_line(raw.get("id")) or link or _fallback_id(title, published, summary)
-    digest = hashlib.sha256(
-        "\x1f".join(
-            str(part) for part in (title, link, author, published, updated, summary, content)
-        ).encode("utf-8", "replace")
-    ).hexdigest()
-    return ParsedEntry(
-        guid=guid[:2000],
-        title=title or "(untitled)",
-        link=link,
-        author=author,
-        published_at=published,
-        updated_at=updated,
-        summary=summary,
-        content=content,
-        content_hash=digest,
-    )
-
-
-def _content(raw: Any) -> str | None:
-    """The fullest HTML body: content:encoded/atom content, else the summary."""
+def _feedparser_fields(raw: Any, url: str) -> EntryFields:
+    content = None
     for block in raw.get("content") or ():
-        value = block.get("value")
-        if value:
-            return clean_text(value, max_length=MAX_CONTENT)
+        if block.get("value"):
+            content = block["value"]
+            break
     summary = raw.get("summary")
-    return clean_text(summary, max_length=MAX_CONTENT) if summary else None
+    return EntryFields(
+        guid=raw.get("id"),
+        title=raw.get("title"),
+        link=raw.get("link"),
+        author=raw.get("author"),
+        published_at=_timestamp(raw.get("published_parsed")),
+        updated_at=_timestamp(raw.get("updated_parsed")) if "updated_parsed" in raw else None,
+        content_html=content or summary,
+        summary_html=summary or content,
+        base_url=raw.get("link") or url or None,
+    )
 
 
 def _timestamp(value: time.struct_time | None) -> int | None:
@@ -138,17 +153,11 @@ def _timestamp(value: time.struct_time | None) -> int | None:
         return None
 
 
-def _fallback_id(title: str, published: int | None, summary: str) -> str:
-    digest = hashlib.sha1(f"{title}\x1f{published}\x1f{summary}".encode()).hexdigest()
-    return f"trailtui:{digest}"
-
-
 def _looks_like_html(body: bytes, headers: dict[str, str]) -> bool:
-    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     head = body[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         return True
-    if "text/html" not in content_type.lower():
+    if "text/html" not in headers.get("content-type", "").lower():
         return False
     start = body[:4096].lower()
     return not any(tag in start for tag in (b"<rss", b"<feed", b"<rdf"))

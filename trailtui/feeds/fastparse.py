@@ -1,0 +1,278 @@
+"""The fast path: well-formed RSS 2.0 / 0.9x, RSS 1.0 and Atom 1.0 read with lxml.
+
+It only accepts what it is sure to read the same way feedparser does (a
+differential test over the fixture corpus checks that). Anything else raises
+FastPathDeclined and the feed goes to feedparser: XML that is not well-formed,
+a DOCTYPE (entities are feedparser's job), an unknown format, an HTTP charset
+that contradicts the document, a date it cannot read.
+
+lxml is set up never to load a DTD, resolve an entity or touch the network.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import re
+from datetime import UTC, datetime
+from html import escape
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from trailtui.feeds.entries import EntryFields
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+RSS1 = "{http://purl.org/rss/1.0/}"
+RSS090 = "{http://my.netscape.com/rdf/simple/0.9/}"
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+XHTML_DIV = "{http://www.w3.org/1999/xhtml}div"
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    huge_tree=False,
+    recover=False,
+    remove_comments=True,
+    remove_pis=True,
+    strip_cdata=True,
+)
+_CHARSET = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*\"?([A-Za-z0-9._-]+)", re.IGNORECASE)
+_UTF8 = {"utf-8", "utf8"}
+
+
+class FastPathDeclined(Exception):
+    """Not for the fast path; the reason says why (for tests and logs)."""
+
+
+def parse_fast(
+    body: bytes, headers: dict[str, str], url: str
+) -> tuple[str | None, list[EntryFields]]:
+    """(feed title, entries) of a well-formed feed, or FastPathDeclined."""
+    _check_prologue(body, headers)
+    try:
+        root = etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise FastPathDeclined(f"not well-formed: {exc}") from None
+    base = url or None
+    if root.tag == "rss":
+        channel = root.find("channel")
+        if channel is None:
+            raise FastPathDeclined("rss without channel")
+        return _text(channel.find("title")), [
+            _rss_item(item, base) for item in channel.iterfind("item")
+        ]
+    if root.tag == f"{RDF}RDF":
+        for ns in (RSS1, RSS090):
+            channel = root.find(f"{ns}channel")
+            items = root.findall(f"{ns}item")
+            if channel is not None or items:
+                title = _text(channel.find(f"{ns}title")) if channel is not None else None
+                return title, [_rdf_item(item, ns, base) for item in items]
+        raise FastPathDeclined("RDF without RSS 1.0 channel")
+    if root.tag == f"{ATOM}feed":
+        base = _base(root, base)
+        feed_author = _atom_author(root)
+        entries = [_atom_entry(e, base, feed_author) for e in root.iterfind(f"{ATOM}entry")]
+        return _atom_text(root.find(f"{ATOM}title")), entries
+    raise FastPathDeclined(f"unknown root element {root.tag!r}")
+
+
+def _check_prologue(body: bytes, headers: dict[str, str]) -> None:
+    head = body[:1024]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in body[:8192]:
+        raise FastPathDeclined("has a DOCTYPE")
+    if head.startswith((b"\xfe\xff", b"\xff\xfe")) or b"\x00" in head[:4]:
+        raise FastPathDeclined("UTF-16/32")
+    declared_match = _CHARSET.match(head.lstrip(b"\xef\xbb\xbf"))
+    declared = declared_match.group(1).decode().lower() if declared_match else "utf-8"
+    content_type = headers.get("content-type", "")
+    header_match = _HEADER_CHARSET.search(content_type)
+    said = header_match.group(1).lower() if header_match else declared
+    if said != declared and not (said in _UTF8 and declared in _UTF8):
+        raise FastPathDeclined("HTTP charset differs from the XML declaration")
+    if declared not in _UTF8:
+        raise FastPathDeclined(f"encoding {declared}")
+    if not header_match and content_type.lower().startswith("text/"):
+        # RFC 3023: text/xml without a charset is us-ascii; feedparser's call.
+        raise FastPathDeclined("text/* without charset")
+
+
+def _text(element: etree._Element | None) -> str | None:
+    if element is None:
+        return None
+    return "".join(str(part) for part in element.itertext())
+
+
+def _base(element: etree._Element, base: str | None) -> str | None:
+    declared = element.get(XML_BASE)
+    if declared:
+        return urljoin(base or "", declared)
+    return base
+
+
+def _link(value: str | None, base: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    return urljoin(base, value) if base else value
+
+
+def _rfc822(value: str) -> int:
+    parsed = email.utils.parsedate_tz(value.strip())
+    if parsed is None or parsed[0] < 1000:
+        raise FastPathDeclined(f"date {value!r}")
+    try:
+        return int(email.utils.mktime_tz(parsed))
+    except (OverflowError, ValueError):
+        raise FastPathDeclined(f"date {value!r}") from None
+
+
+def _iso8601(value: str) -> int:
+    text = value.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise FastPathDeclined(f"date {value!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+def _date(element: etree._Element | None, *, iso: bool = False) -> int | None:
+    text = _text(element)
+    if text is None or not text.strip():
+        return None
+    return _iso8601(text) if iso else _rfc822(text)
+
+
+def _rss_item(item: etree._Element, base: str | None) -> EntryFields:
+    guid_element = item.find("guid")
+    guid = _text(guid_element)
+    link = _link(_text(item.find("link")), base)
+    permalink = guid_element is not None and guid_element.get("isPermaLink", "true") != "false"
+    if link is None and guid and permalink:
+        link = _link(guid, base)  # feedparser does the same
+    published = _date(item.find("pubDate"))
+    dc_date = item.find(f"{DC}date")
+    updated = _date(dc_date, iso=True) if dc_date is not None else None
+    description = _text(item.find("description"))
+    encoded = _text(item.find(f"{CONTENT}encoded"))
+    author = _text(item.find("author")) or _text(item.find(f"{DC}creator"))
+    return EntryFields(
+        guid=guid,
+        title=_text(item.find("title")),
+        link=link,
+        author=author,
+        published_at=published,
+        updated_at=updated,
+        content_html=encoded or description,
+        summary_html=description or encoded,
+        base_url=base,
+    )
+
+
+def _rdf_item(item: etree._Element, ns: str, base: str | None) -> EntryFields:
+    description = _text(item.find(f"{ns}description"))
+    encoded = _text(item.find(f"{CONTENT}encoded"))
+    link = _link(_text(item.find(f"{ns}link")), base)
+    return EntryFields(
+        guid=item.get(f"{RDF}about") or None,
+        title=_text(item.find(f"{ns}title")),
+        link=link,
+        author=_text(item.find(f"{DC}creator")),
+        published_at=None,
+        updated_at=_date(item.find(f"{DC}date"), iso=True),
+        content_html=encoded or description,
+        summary_html=description or encoded,
+        base_url=base,
+    )
+
+
+def _atom_text(element: etree._Element | None) -> str | None:
+    """Atom text constructs as HTML-or-text strings: type text is plain."""
+    if element is None:
+        return None
+    kind = element.get("type", "text")
+    if kind == "xhtml":
+        div = element.find(XHTML_DIV)
+        holder = div if div is not None else element
+        inner = (holder.text or "") + "".join(
+            str(etree.tostring(child, encoding="unicode", method="html")) for child in holder
+        )
+        return _strip_xhtml_ns(inner)
+    return _text(element)
+
+
+def _strip_xhtml_ns(markup: str) -> str:
+    return markup.replace(' xmlns="http://www.w3.org/1999/xhtml"', "").replace("html:", "")
+
+
+def _atom_html(element: etree._Element | None) -> str | None:
+    """An Atom text construct as an HTML fragment."""
+    if element is None:
+        return None
+    kind = element.get("type", "text")
+    value = _atom_text(element)
+    if value is None:
+        return None
+    if kind in ("text", "text/plain"):
+        return escape(value, quote=False)
+    if kind in ("html", "xhtml", "text/html"):
+        return value
+    raise FastPathDeclined(f"content type {kind!r}")
+
+
+def _atom_author(parent: etree._Element) -> str | None:
+    author = parent.find(f"{ATOM}author")
+    if author is None:
+        return None
+    name = (_text(author.find(f"{ATOM}name")) or "").strip()
+    mail = (_text(author.find(f"{ATOM}email")) or "").strip()
+    if name and mail:
+        return f"{name} ({mail})"
+    return name or mail or None
+
+
+def _atom_link(entry: etree._Element, base: str | None) -> str | None:
+    best = None
+    for link in entry.iterfind(f"{ATOM}link"):
+        rel = link.get("rel", "alternate")
+        if rel != "alternate":
+            continue
+        if best is None or link.get("type", "text/html") == "text/html":
+            best = link
+            if link.get("type", "text/html") == "text/html":
+                break
+    if best is None:
+        return None
+    return _link(best.get("href"), _base(best, base))
+
+
+def _atom_entry(entry: etree._Element, base: str | None, feed_author: str | None) -> EntryFields:
+    base = _base(entry, base)
+    title_element = entry.find(f"{ATOM}title")
+    content = entry.find(f"{ATOM}content")
+    if content is not None and content.get("src"):
+        raise FastPathDeclined("out-of-line content")
+    summary = entry.find(f"{ATOM}summary")
+    content_html = _atom_html(content)
+    summary_html = _atom_html(summary)
+    return EntryFields(
+        guid=_text(entry.find(f"{ATOM}id")),
+        title=_atom_text(title_element),
+        link=_atom_link(entry, base),
+        author=_atom_author(entry) or feed_author,
+        published_at=_date(entry.find(f"{ATOM}published"), iso=True),
+        updated_at=_date(entry.find(f"{ATOM}updated"), iso=True),
+        content_html=content_html or summary_html,
+        summary_html=summary_html or content_html,
+        base_url=_base(content, base) if content is not None else base,
+    )

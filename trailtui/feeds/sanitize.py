@@ -1,0 +1,58 @@
+"""Feed HTML made safe to keep (nh3), and made into plain text.
+
+Both parsing paths pass their HTML through here, so whichever parser read a
+feed, the stored content is the same safe HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Literal
+
+import nh3
+
+from trailtui.feeds.htmltext import html_to_text
+from trailtui.safety import clean_line, clean_text
+
+MAX_CONTENT = 512 * 1024
+SUMMARY_SOURCE = 3 * 1024  # enough HTML for a summary line; bounds the work
+MAX_SUMMARY = 600
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitize_html(fragment: str | None, base_url: str | None = None) -> str | None:
+    """Safe HTML: no scripts, styles or event handlers; links http(s)/mailto
+    only; relative links resolved against the entry's base URL."""
+    if not fragment:
+        return None
+    fragment = clean_text(fragment, max_length=MAX_CONTENT)
+    relative: tuple[Literal["rewrite_with_base"], str] | Literal["pass_through"] = "pass_through"
+    if base_url is not None and base_url.startswith(("http://", "https://")):
+        relative = ("rewrite_with_base", base_url)
+    cleaned = nh3.clean(
+        fragment,
+        url_schemes=URL_SCHEMES,
+        url_relative=relative,
+        link_rel="noopener noreferrer nofollow",
+    )
+    return cleaned or None
+
+
+def text_of(fragment: str | None, *, limit: int = MAX_SUMMARY) -> str:
+    """One line of readable text from an HTML fragment."""
+    if not fragment:
+        return ""
+    head = fragment[:SUMMARY_SOURCE]
+    if len(fragment) > SUMMARY_SOURCE and head.rfind("<") > head.rfind(">"):
+        head = head[: head.rfind("<")]  # never cut inside a tag: it would show as text
+    return clean_line(html_to_text(head)[: limit * 2], max_length=limit)
+
+
+def title_text(value: str | None) -> str:
+    """A title as plain text. Titles that carry HTML or entities (often
+    double-escaped by the publisher) are shown as a reader would render them."""
+    if not value:
+        return ""
+    if "<" in value or "&" in value:
+        value = html_to_text(value) if "<" in value else html.unescape(value)
+    return clean_line(value)
