@@ -1,49 +1,49 @@
-"""Refreshing every due feed: fetch concurrently, parse and store one by one.
+"""Refreshing every due feed: fetch -> parse -> decide -> store.
 
-fetch (async, bounded concurrency) -> parse (feedparser, in a worker thread,
-off the event loop) -> store (one transaction per feed). One feed failing never
-stops the others; each outcome is reported as it happens.
+- fetch: async, bounded concurrency overall and per host (`http.Fetcher`);
+- parse: off the event loop; in worker processes when there are enough
+  changed feeds to pay for starting them (both cores work), else in a thread;
+- decide: a pure function of stored state + fetch + parse + now (`decide`);
+- store: one writer thread; results queued while it writes are stored
+  together in one transaction.
+
+One feed failing never stops the others; each outcome is reported as it is
+stored, so a progress bar can follow.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import hashlib
+import os
+import random
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from enum import StrEnum
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
 
+from trailtui.feeds.decide import (
+    Decision,
+    FeedOutcome,
+    ParseFailure,
+    Result,
+    decide,
+    needs_parse,
+)
+from trailtui.feeds.discover import discover_feeds
 from trailtui.feeds.http import Fetcher, FetchLimits, FetchResult, Validators
-from trailtui.feeds.parse import ParseError, parse_feed
-from trailtui.feeds.schedule import next_fetch_at
+from trailtui.feeds.parse import ParsedFeed, ParseError, parse_feed
 from trailtui.store import Store, queries
 from trailtui.store.errors import StoreError
-from trailtui.store.ingest import FeedUpdate, store_fetch
+from trailtui.store.ingest import StoreResult, store_fetches
 from trailtui.store.records import FeedState
 
+__all__ = ["FeedOutcome", "RefreshReport", "Result", "refresh", "refresh_async"]
+
 DEFAULT_REFRESH_EVERY = 30 * 60
-
-
-class Result(StrEnum):
-    UPDATED = "updated"  # fetched and parsed
-    UNCHANGED = "unchanged"  # same bytes as last time: nothing parsed
-    NOT_MODIFIED = "not modified"  # HTTP 304
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class FeedOutcome:
-    feed_id: int
-    url: str
-    result: Result
-    new: int = 0
-    updated: int = 0
-    error: str | None = None
-    warning: str | None = None
-    moved_to: str | None = None
+# Starting worker processes costs ~0.2 s; below this many feeds a thread is quicker.
+PROCESS_POOL_MIN_FEEDS = 24
+MAX_BATCH = 64
 
 
 @dataclass
@@ -97,6 +97,46 @@ def refresh(
     )
 
 
+def parse_job(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed | ParseFailure:
+    """Parse in a worker (process or thread): a result or a reason, never a raise."""
+    try:
+        return parse_feed(body, headers, url)
+    except ParseError as exc:
+        reason = str(exc)
+        if "web page" in reason:
+            found = discover_feeds(body, url)
+            if found:
+                reason += f"; the page points to the feed {found[0]} (use that URL)"
+        return ParseFailure(reason)
+    except Exception as exc:  # a parser bug must cost one feed, not the refresh
+        return ParseFailure(f"could not parse the feed ({type(exc).__name__}: {exc})")
+
+
+def _warm_up() -> None:
+    """Runs in each new worker: the parser's modules are loaded before work arrives."""
+    import feedparser  # noqa: F401 - the fallback parser, imported once per worker
+
+
+def _parse_executor(feed_count: int) -> Executor:
+    """Worker processes for a big refresh (both cores parse), else one thread.
+
+    Workers are forked (cheap: they share the parent's loaded modules) and
+    all started here, before this refresh starts any thread of its own.
+    forkserver/spawn would re-import the program's __main__ in every worker.
+    """
+    cores = os.cpu_count() or 1
+    if feed_count >= PROCESS_POOL_MIN_FEEDS and cores > 1 and os.name == "posix":
+        pool = ProcessPoolExecutor(
+            max_workers=min(cores, 4), mp_context=get_context("fork"), initializer=_warm_up
+        )
+        try:
+            pool.submit(_warm_up).result(timeout=10)  # spawns every worker now
+            return pool
+        except Exception:  # no processes here (sandbox, limits): parse in a thread
+            pool.shutdown(wait=False, cancel_futures=True)
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="trailtui-parse")
+
+
 async def refresh_async(
     store: Store,
     *,
@@ -111,87 +151,79 @@ async def refresh_async(
     report = RefreshReport()
     if on_start:
         on_start(len(feeds))
+    if not feeds:
+        return report
     loop = asyncio.get_running_loop()
-    # One thread parses and stores, in arrival order: feedparser is CPU-bound
-    # Python (threads would not run it faster) and SQLite takes one writer.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="trailtui-parse") as worker:
+    decisions: asyncio.Queue[tuple[FeedState, Decision] | None] = asyncio.Queue()
+
+    def stored(batch: list[tuple[FeedState, Decision]], results: list[StoreResult] | str) -> None:
+        for index, (feed, decision) in enumerate(batch):
+            outcome = decision.outcome
+            if isinstance(results, str):
+                outcome = FeedOutcome(feed.id, feed.url, Result.FAILED, error=results)
+            else:
+                outcome = replace(outcome, new=results[index].new, updated=results[index].updated)
+            report.outcomes.append(outcome)
+            if on_progress:
+                on_progress(outcome, len(report.outcomes), len(feeds))
+
+    async def writer(db: Executor) -> None:
+        while True:
+            first = await decisions.get()
+            if first is None:
+                return
+            batch = [first]
+            while not decisions.empty() and len(batch) < MAX_BATCH:
+                item = decisions.get_nowait()
+                if item is None:
+                    decisions.put_nowait(None)
+                    break
+                batch.append(item)
+            results = await loop.run_in_executor(db, _store_batch, store, batch)
+            stored(batch, results)
+
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="trailtui-db") as db,
+        _parse_executor(len(feeds)) as parser,
+    ):
+        writing = asyncio.create_task(writer(db))
         async with Fetcher(limits) as fetcher:
 
             async def one(feed: FeedState) -> None:
                 fetched = await fetcher.fetch(feed.url, Validators(feed.etag, feed.last_modified))
-                outcome = await loop.run_in_executor(
-                    worker, process, store, feed, fetched, refresh_every
+                parsed = None
+                if needs_parse(feed, fetched) and fetched.body is not None:
+                    job = (fetched.body, fetched.headers, _base_url(feed, fetched))
+                    try:
+                        parsed = await loop.run_in_executor(parser, parse_job, *job)
+                    except BrokenExecutor:  # a worker died (out of memory?): parse here
+                        parsed = await asyncio.to_thread(parse_job, *job)
+                decision = decide(
+                    feed,
+                    fetched,
+                    parsed,
+                    now=int(time.time()),
+                    refresh_every=refresh_every,
+                    jitter=random.random(),
                 )
-                report.outcomes.append(outcome)
-                if on_progress:
-                    on_progress(outcome, len(report.outcomes), len(feeds))
+                await decisions.put((feed, decision))
 
             await asyncio.gather(*(one(feed) for feed in feeds))
+        await decisions.put(None)
+        await writing
     report.elapsed = time.perf_counter() - started
     return report
 
 
-def process(store: Store, feed: FeedState, fetched: FetchResult, refresh_every: int) -> FeedOutcome:
-    """Parse and store one fetch result (runs in the worker thread)."""
+def _base_url(feed: FeedState, fetched: FetchResult) -> str:
+    return fetched.final_url or feed.url
+
+
+def _store_batch(store: Store, batch: list[tuple[FeedState, Decision]]) -> list[StoreResult] | str:
+    """Runs in the writer thread: the stored counts, or why nothing was stored."""
     try:
-        return _process(store, feed, fetched, refresh_every)
-    except StoreError as exc:
-        return FeedOutcome(feed.id, feed.url, Result.FAILED, error=f"database: {exc}")
-
-
-def _process(
-    store: Store, feed: FeedState, fetched: FetchResult, refresh_every: int
-) -> FeedOutcome:
-    at = int(time.time())
-    moved = fetched.moved_to
-
-    def failed(error: str) -> FeedOutcome:
-        store_fetch(
-            store,
-            feed.id,
-            FeedUpdate(
-                fetched_at=at,
-                status=fetched.status,
-                error=error,
-                moved_to=moved,
-                next_fetch_at=next_fetch_at(
-                    at, ok=False, failures=feed.failures + 1, refresh_every=refresh_every
-                ),
-            ),
+        return store_fetches(
+            store, [(feed.id, decision.update, decision.entries) for feed, decision in batch]
         )
-        return FeedOutcome(feed.id, feed.url, Result.FAILED, error=error, moved_to=moved)
-
-    if fetched.error is not None:
-        return failed(fetched.error)
-    succeeded = FeedUpdate(
-        fetched_at=at,
-        status=fetched.status,
-        error=None,
-        moved_to=moved,
-        next_fetch_at=next_fetch_at(at, ok=True, failures=0, refresh_every=refresh_every),
-        etag=fetched.headers.get("etag"),
-        last_modified=fetched.headers.get("last-modified"),
-        succeeded=True,
-    )
-    if fetched.not_modified or fetched.body is None:
-        store_fetch(store, feed.id, succeeded)
-        return FeedOutcome(feed.id, feed.url, Result.NOT_MODIFIED, moved_to=moved)
-    digest = hashlib.sha256(fetched.body).hexdigest()
-    if digest == feed.content_hash:
-        store_fetch(store, feed.id, succeeded)
-        return FeedOutcome(feed.id, feed.url, Result.UNCHANGED, moved_to=moved)
-    try:
-        parsed = parse_feed(fetched.body, fetched.headers, fetched.final_url or feed.url)
-    except ParseError as exc:
-        return failed(str(exc))
-    update = dataclasses.replace(succeeded, content_hash=digest, title=parsed.title)
-    stored = store_fetch(store, feed.id, update, parsed.entries)
-    return FeedOutcome(
-        feed.id,
-        feed.url,
-        Result.UPDATED,
-        new=stored.new,
-        updated=stored.updated,
-        warning=parsed.warning,
-        moved_to=moved,
-    )
+    except StoreError as exc:
+        return f"database: {exc}"

@@ -65,29 +65,42 @@ class StoreResult:
 def store_fetch(
     store: Store, feed_id: int, update: FeedUpdate, entries: Sequence[EntryData] = ()
 ) -> StoreResult:
+    return store_fetches(store, [(feed_id, update, entries)])[0]
+
+
+def store_fetches(
+    store: Store, batch: Sequence[tuple[int, FeedUpdate, Sequence[EntryData]]]
+) -> list[StoreResult]:
+    """Store several feeds' results in one transaction (fewer commits)."""
     with store.write() as session:
-        feed = session.get(FeedRow, feed_id)
-        if feed is None:  # removed while we were fetching
-            return StoreResult()
-        result = _upsert_entries(session, feed_id, entries, update.fetched_at) if entries else None
-        feed.last_fetch_at = update.fetched_at
-        feed.last_status = update.status
-        feed.next_fetch_at = update.next_fetch_at
-        feed.moved_to = update.moved_to or feed.moved_to
-        if update.succeeded:
-            feed.last_success_at = update.fetched_at
-            feed.last_error = None
-            feed.failures = 0
-            if update.etag is not None or update.last_modified is not None:
-                feed.etag, feed.last_modified = update.etag, update.last_modified
-            if update.content_hash is not None:
-                feed.content_hash = update.content_hash
-            if update.title:
-                feed.title = update.title
-        else:
-            feed.last_error = update.error
-            feed.failures += 1
-        return result or StoreResult()
+        return [_store_one(session, feed_id, update, entries) for feed_id, update, entries in batch]
+
+
+def _store_one(
+    session: Session, feed_id: int, update: FeedUpdate, entries: Sequence[EntryData]
+) -> StoreResult:
+    feed = session.get(FeedRow, feed_id)
+    if feed is None:  # removed while we were fetching
+        return StoreResult()
+    result = _upsert_entries(session, feed_id, entries, update.fetched_at) if entries else None
+    feed.last_fetch_at = update.fetched_at
+    feed.last_status = update.status
+    feed.next_fetch_at = update.next_fetch_at
+    feed.moved_to = update.moved_to or feed.moved_to
+    if update.succeeded:
+        feed.last_success_at = update.fetched_at
+        feed.last_error = None
+        feed.failures = 0
+        if update.etag is not None or update.last_modified is not None:
+            feed.etag, feed.last_modified = update.etag, update.last_modified
+        if update.content_hash is not None:
+            feed.content_hash = update.content_hash
+        if update.title:
+            feed.title = update.title
+    else:
+        feed.last_error = update.error
+        feed.failures += 1
+    return result or StoreResult()
 
 
 def _upsert_entries(
@@ -133,7 +146,8 @@ def _upsert_entries(
                     setattr(row, key, value)
                 updated += 1
     if new_rows:
-        session.execute(insert(EntryRow), new_rows)
+        # Core executemany: the ORM's per-row bookkeeping is not needed here.
+        session.connection().execute(insert(EntryRow), new_rows)
     return StoreResult(new=len(new_rows), updated=updated)
 
 
