@@ -319,3 +319,31 @@ async def test_demo_shows_the_bundled_contacts_offline() -> None:
     scratch = ws._scratch
     ws.close()
     assert scratch is not None and not scratch.exists()  # the demo database is thrown away
+
+
+async def test_feed_health_screen_lists_failing_feeds_first(
+    small_world: Path, tmp_path: Path
+) -> None:
+    from trailtui.ui.screens.feed_health import FeedHealthScreen
+
+    small_world.write_text(
+        small_world.read_text(encoding="utf-8")
+        + "  - name: Gone Away\n    feeds: [feeds/missing.rss]\n",
+        encoding="utf-8",
+    )
+    ws = workspace_for(small_world, tmp_path)
+    app = TrailApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("F")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, FeedHealthScreen)
+        assert screen.rows[0][0].contact_name == "Gone Away"
+        text = screen_text(app)
+        assert "3 feeds, 1 need attention" in text
+        assert "no such file" in text and "fix the path in contacts.yaml" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+    ws.close()

@@ -111,3 +111,30 @@ def test_python_dash_m_works(entry: list[str]) -> None:
         [sys.executable, *entry, "--version"], capture_output=True, text=True, check=True
     )
     assert "trailtui, version" in result.stdout
+
+
+def test_doctor_healthy_then_lists_problems_with_fixes(small_world: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'doc.sqlite3'}"
+    run("--contacts", str(small_world), "--db", db, "fetch")
+    code, out, _ = run("--contacts", str(small_world), "--db", db, "doctor")
+    assert code == 0, out
+    assert "OK, 3 contacts, 2 feeds" in out and "2 checked, all healthy" in out
+
+    small_world.write_text(
+        small_world.read_text() + "  - name: Gone\n    feeds: [feeds/missing.rss]\n"
+    )
+    run("--contacts", str(small_world), "--db", db, "fetch")
+    code, out, _ = run("--contacts", str(small_world), "--db", db, "doctor")
+    assert code == 1
+    assert "1 need attention" in out
+    assert "Gone: file://" in out and "missing.rss" in out
+    assert "problem: no such file" in out
+    assert "fix:     fix the path in contacts.yaml" in out
+
+
+def test_doctor_reports_a_broken_contacts_file(tmp_path: Path) -> None:
+    bad = tmp_path / "c.yaml"
+    bad.write_text("version: 1\ncontacts:\n  - nam: x\n")
+    code, out, _ = run("--contacts", str(bad), "--db", f"sqlite:///{tmp_path / 'd.db'}", "doctor")
+    assert code == 1
+    assert "unknown key 'nam'; did you mean 'name'?" in out

@@ -210,3 +210,41 @@ def stats(options: Options, as_json: bool) -> None:
     )
     if workspace.problems:
         _report_problems(workspace.problems)
+
+
+@main.command()
+@click.pass_obj
+def doctor(options: Options) -> None:
+    """Check the contacts file, the database and every feed; suggest fixes (exit 1 if any)."""
+    from trailtui.feeds.health import diagnose_all
+    from trailtui.store import queries
+
+    workspace = _workspace(options, need_contacts=False)
+    problems = 0
+    if workspace.book is not None:
+        book = workspace.book
+        click.echo(
+            f"Contacts: {workspace.contacts_path}: OK, {len(book.contacts)} contacts, "
+            f"{book.feed_count} feeds"
+        )
+    else:
+        problems += len(workspace.problems)
+        click.echo(f"Contacts: {workspace.contacts_path}: {len(workspace.problems)} problem(s)")
+        for problem in workspace.problems:
+            click.echo(f"  {problem}")
+    click.echo(f"Database: {workspace.store.url}")
+    feeds = queries.feed_health(workspace.store)
+    diagnoses = diagnose_all(feeds)
+    workspace.close()
+    problems += len(diagnoses)
+    if not diagnoses:
+        click.echo(f"Feeds: {len(feeds)} checked, all healthy.")
+    else:
+        click.echo(f"Feeds: {len(feeds)} checked, {len(diagnoses)} need attention:")
+        for found in diagnoses:
+            feed = found.feed
+            click.echo(f"\n  {feed.contact_name}: {feed.url}")
+            click.echo(f"    problem: {found.problem}")
+            click.echo(f"    fix:     {found.advice}")
+    if problems:
+        sys.exit(1)

@@ -112,7 +112,12 @@ def decide(
     if parsed is None:
         result = Result.NOT_MODIFIED if fetched.not_modified else Result.UNCHANGED
         return Decision(update, FeedOutcome(feed.id, feed.url, result, moved_to=moved))
-    update = replace(update, content_hash=body_digest(fetched.body or b""), title=parsed.title)
+    update = replace(
+        update,
+        content_hash=body_digest(fetched.body or b""),
+        title=parsed.title,
+        error=parsed.warning,  # kept on a success: the feed health screen shows it
+    )
     outcome = FeedOutcome(
         feed.id,
         feed.url,

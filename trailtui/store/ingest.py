@@ -89,7 +89,7 @@ def _store_one(
     feed.moved_to = update.moved_to or feed.moved_to
     if update.succeeded:
         feed.last_success_at = update.fetched_at
-        feed.last_error = None
+        feed.last_error = update.error  # a warning, or None
         feed.failures = 0
         if update.etag is not None or update.last_modified is not None:
             feed.etag, feed.last_modified = update.etag, update.last_modified

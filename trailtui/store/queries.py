@@ -177,6 +177,8 @@ def feed_health(store: Store) -> list[FeedHealth]:
                 last_fetch_at=f.last_fetch_at,
                 last_success_at=f.last_success_at,
                 entry_count=n,
+                moved_to=f.moved_to,
+                next_fetch_at=f.next_fetch_at,
             )
             for f, name, n in session.execute(query)
         ]

@@ -73,6 +73,8 @@ class FeedHealth:
     last_fetch_at: int | None
     last_success_at: int | None
     entry_count: int
+    moved_to: str | None = None
+    next_fetch_at: int | None = None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from trailtui.store import StoreError, queries, writes
 from trailtui.store.records import EngagementRecord, EntryRecord
 from trailtui.trail.kinds import Kind
 from trailtui.trail.service import ContactCard, contact_card, leave_trail
+from trailtui.ui.screens.feed_health import FeedHealthScreen
 from trailtui.ui.screens.help import HelpScreen
 from trailtui.ui.screens.prompt import TextPrompt
 from trailtui.ui.widgets.contact_panel import ContactPanel
@@ -85,6 +86,9 @@ class MainScreen(Screen[None]):
         ),
         Binding("o", "open_link", "Open", tooltip="Open the entry in your browser", id="open"),
         Binding("r", "refresh", "Refresh", tooltip="Fetch every feed now", id="refresh"),
+        Binding(
+            "F", "feed_health", "Feeds", tooltip="Feed health: errors and fixes", id="feed_health"
+        ),
         Binding("question_mark", "help", "Help", tooltip="Show every key", id="help"),
     ]
 
@@ -322,6 +326,9 @@ class MainScreen(Screen[None]):
             )
         self.app.push_screen(HelpScreen(keys))
 
+    def action_feed_health(self) -> None:
+        self.app.push_screen(FeedHealthScreen(self.workspace.store))
+
     # ---- refresh ------------------------------------------------------
 
     def action_refresh(self) -> None:
@@ -376,10 +383,17 @@ class MainScreen(Screen[None]):
         if report.total:
             text = f"{report.total} feeds refreshed: {report.new_entries} new entries"
             if report.failures:
-                text += f", {len(report.failures)} failed"
+                text += f", {len(report.failures)} failed (press F to see why)"
                 details = "\n".join(f"{o.url}: {o.error}" for o in report.failures[:5])
                 self.notify(
                     details, title="Some feeds failed", severity="warning", timeout=10, markup=False
+                )
+            for outcome in [o for o in report.outcomes if o.moved_to][:3]:
+                self.notify(
+                    f"{outcome.url} moved to {outcome.moved_to}; update contacts.yaml?",
+                    title="A feed moved",
+                    timeout=10,
+                    markup=False,
                 )
             self.notify(text, timeout=4)
 
