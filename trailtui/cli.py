@@ -10,14 +10,16 @@ import json
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from trailtui import __version__, paths
-from trailtui.contacts import ContactsError, Problem, load_contacts
 from trailtui.store import StoreError
-from trailtui.workspace import Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from trailtui.contacts import Problem
+    from trailtui.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -40,11 +42,13 @@ def _report_problems(problems: list[Problem]) -> None:
 
 
 def _workspace(options: Options, *, need_contacts: bool = True) -> Workspace:
+    from trailtui.workspace import open_workspace
+
     try:
         workspace = open_workspace(options.contacts, options.db, demo=options.demo)
     except StoreError as exc:
         _fail(str(exc))
-    if need_contacts and workspace.book is None:
+    if need_contacts and not workspace.has_contacts:
         workspace.close()
         _report_problems(workspace.problems)
         sys.exit(1)
@@ -171,6 +175,8 @@ def contacts() -> None:
 @click.pass_obj
 def contacts_check(options: Options, path: Path | None) -> None:
     """Validate a contacts file; print a summary, or every problem (exit 1)."""
+    from trailtui.contacts import ContactsError, load_contacts
+
     if path is None:
         path = (
             paths.demo_dir() / "contacts.yaml"
@@ -221,8 +227,8 @@ def doctor(options: Options) -> None:
 
     workspace = _workspace(options, need_contacts=False)
     problems = 0
-    if workspace.book is not None:
-        book = workspace.book
+    book = workspace.book
+    if book is not None:
         click.echo(
             f"Contacts: {workspace.contacts_path}: OK, {len(book.contacts)} contacts, "
             f"{book.feed_count} feeds"

@@ -33,7 +33,6 @@ _UNSAFE_CHARS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
 _INTRODUCER = re.compile("[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
-_WHITESPACE_RUN = re.compile(r"\s+")
 
 MAX_LINE = 1_000
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -47,15 +46,31 @@ def clean_text(text: str | None, *, max_length: int = 200_000) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _UNSAFE_CHARS.search(text):  # rare: most text needs no rewriting
-        if _INTRODUCER.search(text):
-            text = _ESCAPE_SEQUENCE.sub("", text)
-        text = _UNSAFE_CHARS.sub("", text)
+        text = _UNSAFE_CHARS.sub("", _without_sequences(text))
     return text
+
+
+def _without_sequences(text: str) -> str:
+    """Escape sequences removed. Matched only where an introducer stands, so a
+    long text with one stray ESC costs a scan, not a regex attempt per character."""
+    kept: list[str] = []
+    position = 0
+    for found in _INTRODUCER.finditer(text):
+        start = found.start()
+        if start < position:
+            continue  # inside a sequence already removed
+        sequence = _ESCAPE_SEQUENCE.match(text, start)
+        if sequence is None:
+            continue  # a lone C1 character: the control-character pass drops it
+        kept.append(text[position:start])
+        position = sequence.end()
+    kept.append(text[position:])
+    return "".join(kept)
 
 
 def clean_line(text: str | None, *, max_length: int = MAX_LINE) -> str:
     """`clean_text` folded onto one line (titles, names, authors)."""
-    cleaned = _WHITESPACE_RUN.sub(" ", clean_text(text, max_length=max_length * 4)).strip()
+    cleaned = " ".join(clean_text(text, max_length=max_length * 4).split())
     return cleaned[:max_length]
 
 

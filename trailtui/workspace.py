@@ -2,46 +2,97 @@
 
 The CLI and the UI both start here, so `--demo`, `--contacts`, `--db` and the
 environment variables mean the same thing everywhere.
+
+Start-up is kept cheap: when the contacts file is byte for byte the one last
+mirrored into this database, it is not parsed again (the YAML and validation
+libraries are not even imported) until something asks for the ContactBook.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from trailtui import paths
-from trailtui.contacts import ContactBook, ContactsError, Problem, load_contacts
-from trailtui.store import Store, open_store
-from trailtui.store.sync import SyncReport, sync_contacts
+from trailtui import __version__, paths
+from trailtui.store import Store, meta, open_store
+
+if TYPE_CHECKING:
+    from trailtui.contacts import ContactBook, Problem
+    from trailtui.store.sync import SyncReport
+
+FINGERPRINT_KEY = "contacts_fingerprint"
+SETTINGS_KEY = "contacts_settings"
+DEFAULT_REFRESH_EVERY = 30 * 60
 
 
-@dataclass
 class Workspace:
-    contacts_path: Path
-    store: Store
-    demo: bool = False
-    book: ContactBook | None = None
-    problems: list[Problem] = field(default_factory=list)
-    _scratch: Path | None = None
+    def __init__(
+        self, contacts_path: Path, store: Store, *, demo: bool = False, scratch: Path | None = None
+    ) -> None:
+        self.contacts_path = contacts_path
+        self.store = store
+        self.demo = demo
+        self.problems: list[Problem] = []
+        self._book: ContactBook | None = None
+        self._synced = False  # a valid contacts file is mirrored in the database
+        self._settings: dict[str, int] = {}
+        self._scratch = scratch
+
+    @property
+    def has_contacts(self) -> bool:
+        """Whether a valid contacts file is in effect."""
+        return self._synced
+
+    @property
+    def book(self) -> ContactBook | None:
+        """The validated contacts (parsed on first use if start-up skipped it)."""
+        if self._book is None and self._synced:
+            self.reload_contacts(force=True)
+        return self._book
 
     @property
     def refresh_every(self) -> int:
-        if self.book is None:
-            return 30 * 60
-        return int(self.book.settings.refresh_every.total_seconds())
+        return self._settings.get("refresh_every", DEFAULT_REFRESH_EVERY)
 
-    def reload_contacts(self) -> SyncReport | None:
+    def _fingerprint(self, data: bytes) -> str:
+        digest = hashlib.sha256(data)
+        digest.update(f"\0{self.contacts_path.resolve()}\0{__version__}".encode())
+        return digest.hexdigest()
+
+    def reload_contacts(self, *, force: bool = False) -> SyncReport | None:
         """Re-read the contacts file and mirror it into the database. On errors
         the last good contacts stay in use and `problems` says what is wrong."""
+        try:
+            data = self.contacts_path.read_bytes()
+        except OSError:
+            data = None
+        fingerprint = self._fingerprint(data) if data is not None else None
+        if not force and fingerprint and fingerprint == meta.get(self.store, FINGERPRINT_KEY):
+            self._settings = json.loads(meta.get(self.store, SETTINGS_KEY) or "{}")
+            self._synced, self.problems = True, []
+            return None
+        from trailtui.contacts import ContactsError, load_contacts
+        from trailtui.store.sync import sync_contacts
+
         try:
             book = load_contacts(self.contacts_path)
         except ContactsError as exc:
             self.problems = exc.problems
+            self._synced = False
             return None
-        self.book, self.problems = book, []
-        return sync_contacts(self.store, book)
+        report = sync_contacts(self.store, book)
+        self._book, self.problems, self._synced = book, [], True
+        self._settings = {"refresh_every": int(book.settings.refresh_every.total_seconds())}
+        if fingerprint:
+            meta.put(
+                self.store,
+                {FINGERPRINT_KEY: fingerprint, SETTINGS_KEY: json.dumps(self._settings)},
+            )
+        return report
 
     def close(self) -> None:
         self.store.close()
@@ -72,6 +123,6 @@ def open_workspace(
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
         raise
-    workspace = Workspace(contacts_path=contacts_path, store=store, demo=demo, _scratch=scratch)
+    workspace = Workspace(contacts_path, store, demo=demo, scratch=scratch)
     workspace.reload_contacts()
     return workspace

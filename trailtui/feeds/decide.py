@@ -9,13 +9,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from trailtui.feeds.entries import ParsedEntry
-from trailtui.feeds.http import FetchResult
-from trailtui.feeds.parse import ParsedFeed
 from trailtui.feeds.schedule import next_fetch_at
 from trailtui.store.ingest import FeedUpdate
 from trailtui.store.records import FeedState
+
+if TYPE_CHECKING:  # the parsers load only when a feed needs parsing
+    from trailtui.feeds.entries import ParsedEntry
+    from trailtui.feeds.http import FetchResult
+    from trailtui.feeds.parse import ParsedFeed
 
 
 class Result(StrEnum):
@@ -58,6 +61,8 @@ def needs_parse(feed: FeedState, fetched: FetchResult) -> bool:
     """Parse only a successful answer whose bytes differ from last time."""
     if fetched.error is not None or fetched.not_modified or fetched.body is None:
         return False
+    if fetched.status is not None and fetched.status >= 400:
+        return False
     return body_digest(fetched.body) != feed.content_hash
 
 
@@ -74,6 +79,8 @@ def decide(
     moved = fetched.moved_to
     headers = fetched.headers
     error = fetched.error
+    if error is None and fetched.status is not None and fetched.status >= 400:
+        error = f"HTTP {fetched.status}"
     if error is None and isinstance(parsed, ParseFailure):
         error = parsed.reason
     if error is not None:

@@ -17,6 +17,23 @@ _BLOCK = re.compile(
     re.IGNORECASE,
 )
 _BLANKS = re.compile(r"[ \t\r\f\v]*\n\s*")
+_HIDDEN = re.compile(r"<(script|style|template|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|br|li|ul|ol|h[1-6]|pre|blockquote|tr|td|th|table|section|article|figure"
+    r"|figcaption|hr)\b[^>]*>",
+    re.IGNORECASE,
+)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def quick_text(fragment: str) -> str:
+    """Text of an HTML fragment for a one-line preview: tags dropped by pattern,
+    not parsed. Several times faster than html_to_text; good enough where the
+    line is folded and cut anyway."""
+    if "<" in fragment:
+        fragment = _HIDDEN.sub(" ", fragment)
+        fragment = _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", fragment))
+    return html.unescape(fragment) if "&" in fragment else fragment
 
 
 def html_to_text(fragment: str) -> str:

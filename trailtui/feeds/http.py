@@ -14,7 +14,7 @@ import asyncio
 import errno
 import ssl
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
@@ -58,6 +58,7 @@ class FetchResult:
     final_url: str | None = None
     error: str | None = None
     moved_to: str | None = None  # where a permanent redirect pointed
+    encoded: bool = False  # body still gzip/deflate (see decode_body)
 
     @property
     def ok(self) -> bool:
@@ -71,8 +72,11 @@ class FetchResult:
 class Fetcher:
     """Fetches many feeds concurrently over one connection pool."""
 
-    def __init__(self, limits: FetchLimits | None = None) -> None:
+    def __init__(self, limits: FetchLimits | None = None, *, decode: bool = True) -> None:
+        """decode=False leaves a compressed body as it came (decode_body
+        inflates it later, e.g. in a worker process), still capped in size."""
         self.limits = limits or FetchLimits()
+        self.decode = decode
         self._session: aiohttp.ClientSession | None = None
         # Our own slots (not the pool's), so a feed's deadline starts only
         # once it may actually talk to its server.
@@ -182,6 +186,9 @@ class Fetcher:
                 )
             body = bytearray()
             inflater = _Inflater.for_encoding(response_headers.get("content-encoding", ""))
+            encoded = inflater is not None and not self.decode
+            if encoded:
+                inflater = None
             too_big = f"the feed is larger than {_megabytes(self.limits.max_bytes)}"
             async for chunk in response.content.iter_chunked(64 * 1024):
                 room = self.limits.max_bytes + 1 - len(body)
@@ -200,8 +207,39 @@ class Fetcher:
                     error="the compressed answer was cut short",
                 )
             return FetchResult(
-                url, response.status, bytes(body), response_headers, final_url, moved_to=moved_to
+                url,
+                response.status,
+                bytes(body),
+                response_headers,
+                final_url,
+                moved_to=moved_to,
+                encoded=encoded,
             )
+
+
+def decode_body(result: FetchResult, max_bytes: int) -> FetchResult:
+    """Inflate a body fetched with decode=False: capped, and checked complete."""
+    if not result.encoded or result.body is None:
+        return result
+    inflater = _Inflater.for_encoding(result.headers.get("content-encoding", ""))
+    if inflater is None:
+        return replace(result, encoded=False)
+    try:
+        body = inflater.feed(result.body, max_bytes + 1)
+    except aiohttp.ClientPayloadError as exc:
+        return replace(result, body=None, encoded=False, error=f"the answer was corrupt: {exc}")
+    if len(body) > max_bytes:
+        return replace(
+            result,
+            body=None,
+            encoded=False,
+            error=f"the feed is larger than {_megabytes(max_bytes)}",
+        )
+    if not inflater.complete:
+        return replace(
+            result, body=None, encoded=False, error="the compressed answer was cut short"
+        )
+    return replace(result, body=body, encoded=False)
 
 
 class _Inflater:

@@ -1,11 +1,13 @@
 """Refreshing every due feed: fetch -> parse -> decide -> store.
 
-- fetch: async, bounded concurrency overall and per host (`http.Fetcher`);
-- parse: off the event loop; in worker processes when there are enough
-  changed feeds to pay for starting them (both cores work), else in a thread;
-- decide: a pure function of stored state + fetch + parse + now (`decide`);
-- store: one writer thread; results queued while it writes are stored
-  together in one transaction.
+- fetch: async, bounded concurrency overall and per host (`http.Fetcher`),
+  on the event loop; bodies stay compressed as they came;
+- then, per feed, in a worker: inflate (capped), skip if the bytes did not
+  change, parse, decide (a pure function, `decide`), store (one transaction).
+
+The worker is one thread for an ordinary refresh (mostly 304s), or forked
+processes when many feeds have never been parsed, so that both cores parse
+and each process writes its own results: only small outcomes travel back.
 
 One feed failing never stops the others; each outcome is reported as it is
 stored, so a progress bar can follow.
@@ -14,6 +16,7 @@ stored, so a progress bar can follow.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import time
@@ -21,29 +24,24 @@ from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
+from typing import TYPE_CHECKING, Any
 
-from trailtui.feeds.decide import (
-    Decision,
-    FeedOutcome,
-    ParseFailure,
-    Result,
-    decide,
-    needs_parse,
-)
-from trailtui.feeds.discover import discover_feeds
-from trailtui.feeds.http import Fetcher, FetchLimits, FetchResult, Validators
-from trailtui.feeds.parse import ParsedFeed, ParseError, parse_feed
-from trailtui.store import Store, queries
+from trailtui.feeds.decide import FeedOutcome, ParseFailure, Result, decide, needs_parse
+from trailtui.feeds.http import Fetcher, FetchLimits, FetchResult, Validators, decode_body
+from trailtui.store import Store, open_store, queries
 from trailtui.store.errors import StoreError
-from trailtui.store.ingest import StoreResult, store_fetches
+from trailtui.store.ingest import store_fetch
 from trailtui.store.records import FeedState
+
+if TYPE_CHECKING:
+    from trailtui.feeds.parse import ParsedFeed
 
 __all__ = ["FeedOutcome", "RefreshReport", "Result", "refresh", "refresh_async"]
 
 DEFAULT_REFRESH_EVERY = 30 * 60
-# Starting worker processes costs ~0.2 s; below this many feeds a thread is quicker.
+# Starting worker processes costs little, but not nothing: below this many
+# never-parsed feeds one thread does the work.
 PROCESS_POOL_MIN_FEEDS = 24
-MAX_BATCH = 64
 
 
 @dataclass
@@ -98,7 +96,10 @@ def refresh(
 
 
 def parse_job(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed | ParseFailure:
-    """Parse in a worker (process or thread): a result or a reason, never a raise."""
+    """Parse feed bytes: a result or a reason, never a raise."""
+    from trailtui.feeds.discover import discover_feeds
+    from trailtui.feeds.parse import ParseError, parse_feed
+
     try:
         return parse_feed(body, headers, url)
     except ParseError as exc:
@@ -112,29 +113,107 @@ def parse_job(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed | Pa
         return ParseFailure(f"could not parse the feed ({type(exc).__name__}: {exc})")
 
 
-def _warm_up() -> None:
-    """Runs in each new worker: the parser's modules are loaded before work arrives."""
-    import feedparser  # noqa: F401 - the fallback parser, imported once per worker
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs to finish one feed (picklable)."""
+
+    feed: FeedState
+    fetched: FetchResult
+    refresh_every: int
+    max_bytes: int
+    jitter: float
 
 
-def _parse_executor(feed_count: int) -> Executor:
-    """Worker processes for a big refresh (both cores parse), else one thread.
+def finish_feed(job: Job, store: Store | None = None) -> FeedOutcome:
+    """Inflate, parse if changed, decide, store: one feed, in a worker."""
+    feed = job.feed
+    try:
+        fetched = decode_body(job.fetched, job.max_bytes)
+        parsed = None
+        if needs_parse(feed, fetched) and fetched.body is not None:
+            parsed = parse_job(fetched.body, fetched.headers, fetched.final_url or feed.url)
+        decision = decide(
+            feed,
+            fetched,
+            parsed,
+            now=int(time.time()),
+            refresh_every=job.refresh_every,
+            jitter=job.jitter,
+        )
+        if store is not None:
+            stored = store_fetch(store, feed.id, decision.update, decision.entries)
+        else:
+            with _write_turn():
+                stored = store_fetch(_worker_store(), feed.id, decision.update, decision.entries)
+    except StoreError as exc:
+        return FeedOutcome(feed.id, feed.url, Result.FAILED, error=f"database: {exc}")
+    except Exception as exc:  # a bug must cost one feed, never the whole refresh
+        return FeedOutcome(
+            feed.id, feed.url, Result.FAILED, error=f"internal error: {type(exc).__name__}: {exc}"
+        )
+    return replace(decision.outcome, new=stored.new, updated=stored.updated)
 
-    Workers are forked (cheap: they share the parent's loaded modules) and
-    all started here, before this refresh starts any thread of its own.
-    forkserver/spawn would re-import the program's __main__ in every worker.
+
+# ---- worker processes ----------------------------------------------------
+
+_STORE: Store | None = None
+_WRITE_LOCK: Any = None
+
+
+def _start_worker(database_url: str, write_lock: Any) -> None:
+    """Each worker process opens its own connection (never the parent's).
+
+    Workers take turns to write through a shared lock: SQLite would make them
+    wait anyway, but by sleeping and polling, which wastes the time saved."""
+    global _STORE, _WRITE_LOCK
+    _STORE = open_store(database_url, migrate_schema=False)
+    _WRITE_LOCK = write_lock
+
+
+def _write_turn() -> Any:
+    return _WRITE_LOCK if _WRITE_LOCK is not None else contextlib.nullcontext()
+
+
+def _worker_store() -> Store:
+    assert _STORE is not None, "not in a worker process"
+    return _STORE
+
+
+def _nothing() -> None:
+    """Submitted once so that every worker starts now."""
+
+
+def _process_pool(store: Store, new_feeds: int) -> Executor | None:
+    """Forked worker processes for a big first refresh, else None.
+
+    Forked (cheap: they share the parent's loaded modules), and all started
+    here, before this refresh starts any thread of its own; forkserver/spawn
+    would re-import the program's __main__ in every worker.
     """
     cores = os.cpu_count() or 1
-    if feed_count >= PROCESS_POOL_MIN_FEEDS and cores > 1 and os.name == "posix":
-        pool = ProcessPoolExecutor(
-            max_workers=min(cores, 4), mp_context=get_context("fork"), initializer=_warm_up
-        )
-        try:
-            pool.submit(_warm_up).result(timeout=10)  # spawns every worker now
-            return pool
-        except Exception:  # no processes here (sandbox, limits): parse in a thread
-            pool.shutdown(wait=False, cancel_futures=True)
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="trailtui-parse")
+    database = store.engine.url.database or ""
+    if new_feeds < PROCESS_POOL_MIN_FEEDS or cores < 2 or os.name != "posix":
+        return None
+    if store.engine.dialect.name == "sqlite" and database in ("", ":memory:"):
+        return None
+    import trailtui.feeds.parse  # noqa: F401 - loaded once, shared by the forks
+
+    context = get_context("fork")
+    pool = ProcessPoolExecutor(
+        max_workers=min(cores, 4),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(store.engine.url.render_as_string(hide_password=False), context.Lock()),
+    )
+    try:
+        pool.submit(_nothing).result(timeout=15)
+    except Exception:  # no processes here (sandbox, limits): one thread instead
+        pool.shutdown(wait=False, cancel_futures=True)
+        return None
+    return pool
+
+
+# ---- the refresh ---------------------------------------------------------
 
 
 async def refresh_async(
@@ -147,6 +226,7 @@ async def refresh_async(
     on_progress: ProgressCallback | None = None,
 ) -> RefreshReport:
     started = time.perf_counter()
+    limits = limits or FetchLimits()
     feeds = queries.feeds_to_fetch(store, at=int(time.time()), force=force)
     report = RefreshReport()
     if on_start:
@@ -154,76 +234,32 @@ async def refresh_async(
     if not feeds:
         return report
     loop = asyncio.get_running_loop()
-    decisions: asyncio.Queue[tuple[FeedState, Decision] | None] = asyncio.Queue()
+    pool = _process_pool(store, sum(1 for f in feeds if f.content_hash is None))
+    thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trailtui-refresh")
 
-    def stored(batch: list[tuple[FeedState, Decision]], results: list[StoreResult] | str) -> None:
-        for index, (feed, decision) in enumerate(batch):
-            outcome = decision.outcome
-            if isinstance(results, str):
-                outcome = FeedOutcome(feed.id, feed.url, Result.FAILED, error=results)
-            else:
-                outcome = replace(outcome, new=results[index].new, updated=results[index].updated)
-            report.outcomes.append(outcome)
-            if on_progress:
-                on_progress(outcome, len(report.outcomes), len(feeds))
+    async def finish(job: Job) -> FeedOutcome:
+        if pool is not None:
+            try:
+                return await loop.run_in_executor(pool, finish_feed, job)
+            except BrokenExecutor:  # a worker died (out of memory?): finish it here
+                pass
+        return await loop.run_in_executor(thread, finish_feed, job, store)
 
-    async def writer(db: Executor) -> None:
-        while True:
-            first = await decisions.get()
-            if first is None:
-                return
-            batch = [first]
-            while not decisions.empty() and len(batch) < MAX_BATCH:
-                item = decisions.get_nowait()
-                if item is None:
-                    decisions.put_nowait(None)
-                    break
-                batch.append(item)
-            results = await loop.run_in_executor(db, _store_batch, store, batch)
-            stored(batch, results)
-
-    with (
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="trailtui-db") as db,
-        _parse_executor(len(feeds)) as parser,
-    ):
-        writing = asyncio.create_task(writer(db))
-        async with Fetcher(limits) as fetcher:
+    try:
+        async with Fetcher(limits, decode=False) as fetcher:
 
             async def one(feed: FeedState) -> None:
                 fetched = await fetcher.fetch(feed.url, Validators(feed.etag, feed.last_modified))
-                parsed = None
-                if needs_parse(feed, fetched) and fetched.body is not None:
-                    job = (fetched.body, fetched.headers, _base_url(feed, fetched))
-                    try:
-                        parsed = await loop.run_in_executor(parser, parse_job, *job)
-                    except BrokenExecutor:  # a worker died (out of memory?): parse here
-                        parsed = await asyncio.to_thread(parse_job, *job)
-                decision = decide(
-                    feed,
-                    fetched,
-                    parsed,
-                    now=int(time.time()),
-                    refresh_every=refresh_every,
-                    jitter=random.random(),
-                )
-                await decisions.put((feed, decision))
+                job = Job(feed, fetched, refresh_every, limits.max_bytes, random.random())
+                outcome = await finish(job)
+                report.outcomes.append(outcome)
+                if on_progress:
+                    on_progress(outcome, len(report.outcomes), len(feeds))
 
             await asyncio.gather(*(one(feed) for feed in feeds))
-        await decisions.put(None)
-        await writing
+    finally:
+        thread.shutdown(wait=True)
+        if pool is not None:
+            pool.shutdown(wait=True)
     report.elapsed = time.perf_counter() - started
     return report
-
-
-def _base_url(feed: FeedState, fetched: FetchResult) -> str:
-    return fetched.final_url or feed.url
-
-
-def _store_batch(store: Store, batch: list[tuple[FeedState, Decision]]) -> list[StoreResult] | str:
-    """Runs in the writer thread: the stored counts, or why nothing was stored."""
-    try:
-        return store_fetches(
-            store, [(feed.id, decision.update, decision.entries) for feed, decision in batch]
-        )
-    except StoreError as exc:
-        return f"database: {exc}"

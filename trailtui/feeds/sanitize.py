@@ -11,7 +11,7 @@ from typing import Literal
 
 import nh3
 
-from trailtui.feeds.htmltext import html_to_text
+from trailtui.feeds.htmltext import html_to_text, quick_text
 from trailtui.safety import clean_line, clean_text
 
 MAX_CONTENT = 512 * 1024
@@ -25,7 +25,6 @@ def sanitize_html(fragment: str | None, base_url: str | None = None) -> str | No
     only; relative links resolved against the entry's base URL."""
     if not fragment:
         return None
-    fragment = clean_text(fragment, max_length=MAX_CONTENT)
     relative: tuple[Literal["rewrite_with_base"], str] | Literal["pass_through"] = "pass_through"
     if base_url is not None and base_url.startswith(("http://", "https://")):
         relative = ("rewrite_with_base", base_url)
@@ -35,7 +34,8 @@ def sanitize_html(fragment: str | None, base_url: str | None = None) -> str | No
         url_relative=relative,
         link_rel="noopener noreferrer nofollow",
     )
-    return cleaned or None
+    # After nh3, not before: it turns references like &#27; into characters.
+    return clean_text(cleaned, max_length=MAX_CONTENT) or None
 
 
 def text_of(fragment: str | None, *, limit: int = MAX_SUMMARY) -> str:
@@ -45,7 +45,7 @@ def text_of(fragment: str | None, *, limit: int = MAX_SUMMARY) -> str:
     head = fragment[:SUMMARY_SOURCE]
     if len(fragment) > SUMMARY_SOURCE and head.rfind("<") > head.rfind(">"):
         head = head[: head.rfind("<")]  # never cut inside a tag: it would show as text
-    return clean_line(html_to_text(head)[: limit * 2], max_length=limit)
+    return clean_line(quick_text(head)[: limit * 2], max_length=limit)
 
 
 def title_text(value: str | None) -> str:

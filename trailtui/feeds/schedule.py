@@ -15,7 +15,13 @@ MAX_RETRY_AFTER = 7 * DAY  # a server may ask us to wait, within reason
 MAX_FRESHNESS = 7 * DAY
 GONE_RETRY = 30 * DAY
 
-_MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*\"?(\d+)", re.IGNORECASE)
+_MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*\"?([0-9]+)", re.IGNORECASE)
+_SECONDS = re.compile(r"[0-9]+")
+
+
+def _seconds(digits: str, cap: int) -> int:
+    """An ASCII digit string as seconds, capped (even when absurdly long)."""
+    return cap if len(digits) > 12 else min(int(digits), cap)
 
 
 def http_date(value: str | None) -> int | None:
@@ -40,8 +46,8 @@ def retry_after(value: str | None, now: int) -> int | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return min(int(value), MAX_RETRY_AFTER)
+    if _SECONDS.fullmatch(value):
+        return _seconds(value, MAX_RETRY_AFTER)
     when = http_date(value)
     if when is None:
         return None
@@ -56,7 +62,7 @@ def freshness(headers: dict[str, str], now: int) -> int | None:
         return None
     match = _MAX_AGE.search(cache_control)
     if match:
-        return min(int(match.group(1)), MAX_FRESHNESS)
+        return _seconds(match.group(1), MAX_FRESHNESS)
     expires = http_date(headers.get("expires"))
     if expires is not None:
         date = http_date(headers.get("date")) or now

@@ -121,6 +121,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # Checkpoint every ~16 MB of WAL rather than 4 MB: a first refresh
+        # writes tens of MB, and each checkpoint syncs the disk.
+        cursor.execute("PRAGMA wal_autocheckpoint = 4000")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import insert, select
+from sqlalchemy import case, insert, select
+from sqlalchemy import update as update_
 from sqlalchemy.orm import Session
 
 from trailtui.store.db import Store
@@ -79,27 +80,34 @@ def store_fetches(
 def _store_one(
     session: Session, feed_id: int, update: FeedUpdate, entries: Sequence[EntryData]
 ) -> StoreResult:
-    feed = session.get(FeedRow, feed_id)
-    if feed is None:  # removed while we were fetching
+    # Core statements, not ORM objects: this runs once per feed per refresh.
+    exists = session.execute(select(FeedRow.id).where(FeedRow.id == feed_id)).first()
+    if exists is None:  # removed while we were fetching
         return StoreResult()
     result = _upsert_entries(session, feed_id, entries, update.fetched_at) if entries else None
-    feed.last_fetch_at = update.fetched_at
-    feed.last_status = update.status
-    feed.next_fetch_at = update.next_fetch_at
-    feed.moved_to = update.moved_to or feed.moved_to
+    values: dict[str, object] = {
+        "last_fetch_at": update.fetched_at,
+        "last_status": update.status,
+        "next_fetch_at": update.next_fetch_at,
+        "last_error": update.error,  # on a success: a warning, or None
+    }
+    if update.succeeded and update.content_hash is None:
+        # Nothing parsed (304, same bytes): a parse warning still holds; a
+        # failure's error does not.
+        values["last_error"] = case((FeedRow.failures > 0, None), else_=FeedRow.last_error)
+    if update.moved_to:
+        values["moved_to"] = update.moved_to
     if update.succeeded:
-        feed.last_success_at = update.fetched_at
-        feed.last_error = update.error  # a warning, or None
-        feed.failures = 0
+        values |= {"last_success_at": update.fetched_at, "failures": 0}
         if update.etag is not None or update.last_modified is not None:
-            feed.etag, feed.last_modified = update.etag, update.last_modified
+            values |= {"etag": update.etag, "last_modified": update.last_modified}
         if update.content_hash is not None:
-            feed.content_hash = update.content_hash
+            values["content_hash"] = update.content_hash
         if update.title:
-            feed.title = update.title
+            values["title"] = update.title
     else:
-        feed.last_error = update.error
-        feed.failures += 1
+        values["failures"] = FeedRow.failures + 1
+    session.execute(update_(FeedRow).where(FeedRow.id == feed_id).values(**values))
     return result or StoreResult()
 
 
@@ -140,11 +148,8 @@ def _upsert_entries(
             )
             existing[entry.guid] = (0, entry.content_hash)
         elif known[1] != entry.content_hash:
-            row = session.get(EntryRow, known[0])
-            if row is not None:
-                for key, value in values.items():
-                    setattr(row, key, value)
-                updated += 1
+            session.execute(update_(EntryRow).where(EntryRow.id == known[0]).values(**values))
+            updated += 1
     if new_rows:
         # Core executemany: the ORM's per-row bookkeeping is not needed here.
         session.connection().execute(insert(EntryRow), new_rows)

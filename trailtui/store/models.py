@@ -21,7 +21,7 @@ class Meta(Base):
 
     __tablename__ = "trailtui_meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(255))
+    value: Mapped[str] = mapped_column(Text)
 
 
 class ContactRow(Base):

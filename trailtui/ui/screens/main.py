@@ -161,7 +161,7 @@ class MainScreen(Screen[None]):
                 timeout=15,
                 markup=False,
             )
-        if self.workspace.book is not None:
+        if self.workspace.has_contacts:
             self.run_refresh(force=False)
 
     # ---- status line --------------------------------------------------
@@ -195,16 +195,15 @@ class MainScreen(Screen[None]):
 
     def _empty_text(self) -> Text:
         ws = self.workspace
-        if ws.book is None and not ws.problems:
-            return Text("No contacts yet.")
-        if ws.book is None:
+        if not ws.has_contacts:
             return Text.assemble(
                 ("No contacts loaded.\n\n", "bold"),
                 f"trailtui reads your key people from {ws.contacts_path}.\n",
                 "Create that file (see the README for the format), point to one with "
                 "--contacts, or try the offline demo: trailtui --demo",
             )
-        if not ws.book.feed_count:
+        book = ws.book
+        if book is not None and not book.feed_count:
             return Text(
                 "None of your contacts has a feed yet. Add a 'feeds:' list to someone "
                 f"in {ws.contacts_path}."
@@ -332,7 +331,7 @@ class MainScreen(Screen[None]):
     # ---- refresh ------------------------------------------------------
 
     def action_refresh(self) -> None:
-        if self.workspace.book is None:
+        if not self.workspace.has_contacts:
             self.notify("No contacts loaded, so there is nothing to fetch.", severity="warning")
             return
         self.run_refresh(force=True)

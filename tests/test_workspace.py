@@ -1,0 +1,70 @@
+"""The workspace: contacts mirrored once, re-read only when the file changes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from trailtui.store import queries
+from trailtui.workspace import open_workspace
+
+
+def test_unchanged_contacts_are_not_parsed_again(small_world: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'w.sqlite3'}"
+    first = open_workspace(small_world, db)
+    assert first.has_contacts and first.book is not None
+    first.close()
+
+    second = open_workspace(small_world, db)
+    assert second.has_contacts
+    assert second._book is None  # not parsed at start-up
+    assert second.refresh_every == 30 * 60
+    assert second.book is not None and len(second.book.contacts) == 3  # parsed on demand
+    second.close()
+
+    small_world.write_text(
+        small_world.read_text(encoding="utf-8").replace("cadence: 7d", "cadence: 3d"),
+        encoding="utf-8",
+    )
+    third = open_workspace(small_world, db)
+    assert third._book is not None  # changed: parsed and synced again
+    assert queries.contact(third.store, "ada").cadence_seconds == 3 * 86400  # type: ignore[union-attr]
+    third.close()
+
+
+def test_settings_survive_the_skip(tmp_path: Path) -> None:
+    contacts = tmp_path / "c.yaml"
+    contacts.write_text("version: 1\nsettings: {refresh_every: 2h}\ncontacts: []\n")
+    db = f"sqlite:///{tmp_path / 'w.sqlite3'}"
+    open_workspace(contacts, db).close()
+    again = open_workspace(contacts, db)
+    assert again._book is None and again.refresh_every == 7200
+    again.close()
+
+
+def test_a_broken_file_is_reported_even_if_an_old_one_was_synced(
+    small_world: Path, tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path / 'w.sqlite3'}"
+    open_workspace(small_world, db).close()
+    small_world.write_text("contacts: [\n", encoding="utf-8")
+    broken = open_workspace(small_world, db)
+    assert not broken.has_contacts and "not valid YAML" in str(broken.problems[0])
+    # The last good contacts are still in the database.
+    assert [c.id for c in queries.contacts(broken.store)] == ["ada", "bo-lind", "cy-offline"]
+    broken.close()
+
+
+def test_warm_fetch_never_imports_the_yaml_stack(small_world: Path, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'w.sqlite3'}"
+    open_workspace(small_world, db).close()
+    code = (
+        "import sys\n"
+        "from trailtui.workspace import open_workspace\n"
+        f"ws = open_workspace({str(small_world)!r}, {db!r})\n"
+        "assert ws.has_contacts\n"
+        "print(sorted(m for m in ('yaml', 'pydantic') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
