@@ -228,7 +228,7 @@ async def test_broken_contacts_file_keeps_last_good_contacts(
     original = small_world.read_text(encoding="utf-8")
     small_world.write_text(original.replace("cadence: 7d", "cadence: soon"), encoding="utf-8")
     ws = workspace_for(small_world, tmp_path)
-    assert ws.book is None and ws.problems
+    assert not ws.has_contacts and ws.problems
     app = TrailApp(ws)
     notes: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
