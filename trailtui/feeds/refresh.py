@@ -26,11 +26,18 @@ from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any
 
-from trailtui.feeds.decide import FeedOutcome, ParseFailure, Result, decide, needs_parse
+from trailtui.feeds.decide import (
+    Decision,
+    FeedOutcome,
+    ParseFailure,
+    Result,
+    decide,
+    needs_parse,
+)
 from trailtui.feeds.http import Fetcher, FetchLimits, FetchResult, Validators, decode_body
 from trailtui.store import Store, open_store, queries
 from trailtui.store.errors import StoreError
-from trailtui.store.ingest import store_fetch
+from trailtui.store.ingest import store_fetches
 from trailtui.store.records import FeedState
 
 if TYPE_CHECKING:
@@ -42,6 +49,7 @@ DEFAULT_REFRESH_EVERY = 30 * 60
 # Starting worker processes costs little, but not nothing: below this many
 # never-parsed feeds one thread does the work.
 PROCESS_POOL_MIN_FEEDS = 24
+MAX_BATCH = 64  # feeds stored in one transaction by the refresh thread
 
 
 @dataclass
@@ -124,15 +132,15 @@ class Job:
     jitter: float
 
 
-def finish_feed(job: Job, store: Store | None = None) -> FeedOutcome:
-    """Inflate, parse if changed, decide, store: one feed, in a worker."""
+def _decide(job: Job) -> Decision | FeedOutcome:
+    """Inflate, parse if the bytes changed, decide; a failure costs this feed only."""
     feed = job.feed
     try:
         fetched = decode_body(job.fetched, job.max_bytes)
         parsed = None
         if needs_parse(feed, fetched) and fetched.body is not None:
             parsed = parse_job(fetched.body, fetched.headers, fetched.final_url or feed.url)
-        decision = decide(
+        return decide(
             feed,
             fetched,
             parsed,
@@ -140,18 +148,39 @@ def finish_feed(job: Job, store: Store | None = None) -> FeedOutcome:
             refresh_every=job.refresh_every,
             jitter=job.jitter,
         )
+    except Exception as exc:  # a bug must cost one feed, never the whole refresh
+        return _failed(feed, f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _failed(feed: FeedState, error: str) -> FeedOutcome:
+    return FeedOutcome(feed.id, feed.url, Result.FAILED, error=error)
+
+
+def finish_feeds(jobs: list[Job], store: Store | None = None) -> list[FeedOutcome]:
+    """Finish several feeds in a worker and store them in one transaction."""
+    decided = [(job, _decide(job)) for job in jobs]
+    batch = [
+        (job.feed.id, result.update, result.entries)
+        for job, result in decided
+        if isinstance(result, Decision)
+    ]
+    try:
         if store is not None:
-            stored = store_fetch(store, feed.id, decision.update, decision.entries)
+            stored = iter(store_fetches(store, batch))
         else:
             with _write_turn():
-                stored = store_fetch(_worker_store(), feed.id, decision.update, decision.entries)
+                stored = iter(store_fetches(_worker_store(), batch))
     except StoreError as exc:
-        return FeedOutcome(feed.id, feed.url, Result.FAILED, error=f"database: {exc}")
-    except Exception as exc:  # a bug must cost one feed, never the whole refresh
-        return FeedOutcome(
-            feed.id, feed.url, Result.FAILED, error=f"internal error: {type(exc).__name__}: {exc}"
-        )
-    return replace(decision.outcome, new=stored.new, updated=stored.updated)
+        return [_failed(job.feed, f"database: {exc}") for job in jobs]
+    except Exception as exc:  # e.g. a constraint we did not foresee: report, don't hang
+        return [_failed(job.feed, f"database: {type(exc).__name__}: {exc}") for job in jobs]
+    outcomes = []
+    for _, result in decided:
+        if isinstance(result, Decision):
+            counts = next(stored)
+            result = replace(result.outcome, new=counts.new, updated=counts.updated)
+        outcomes.append(result)
+    return outcomes
 
 
 # ---- worker processes ----------------------------------------------------
@@ -236,28 +265,48 @@ async def refresh_async(
     loop = asyncio.get_running_loop()
     pool = _process_pool(store, sum(1 for f in feeds if f.content_hash is None))
     thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trailtui-refresh")
+    waiting: asyncio.Queue[tuple[Job, asyncio.Future[FeedOutcome]]] = asyncio.Queue()
+
+    def done(outcome: FeedOutcome) -> None:
+        report.outcomes.append(outcome)
+        if on_progress:
+            on_progress(outcome, len(report.outcomes), len(feeds))
+
+    async def in_thread() -> None:
+        """The thread finishes whatever has queued up meanwhile, in one transaction."""
+        while True:
+            batch = [await waiting.get()]
+            while not waiting.empty() and len(batch) < MAX_BATCH:
+                batch.append(waiting.get_nowait())
+            jobs = [job for job, _ in batch]
+            outcomes = await loop.run_in_executor(thread, finish_feeds, jobs, store)
+            for (_, future), outcome in zip(batch, outcomes, strict=True):
+                future.set_result(outcome)
 
     async def finish(job: Job) -> FeedOutcome:
         if pool is not None:
             try:
-                return await loop.run_in_executor(pool, finish_feed, job)
+                return (await loop.run_in_executor(pool, finish_feeds, [job]))[0]
             except BrokenExecutor:  # a worker died (out of memory?): finish it here
                 pass
-        return await loop.run_in_executor(thread, finish_feed, job, store)
+        future: asyncio.Future[FeedOutcome] = loop.create_future()
+        waiting.put_nowait((job, future))
+        return await future
 
+    finisher = asyncio.create_task(in_thread())
     try:
         async with Fetcher(limits, decode=False) as fetcher:
 
             async def one(feed: FeedState) -> None:
                 fetched = await fetcher.fetch(feed.url, Validators(feed.etag, feed.last_modified))
                 job = Job(feed, fetched, refresh_every, limits.max_bytes, random.random())
-                outcome = await finish(job)
-                report.outcomes.append(outcome)
-                if on_progress:
-                    on_progress(outcome, len(report.outcomes), len(feeds))
+                done(await finish(job))
 
             await asyncio.gather(*(one(feed) for feed in feeds))
     finally:
+        finisher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await finisher
         thread.shutdown(wait=True)
         if pool is not None:
             pool.shutdown(wait=True)
