@@ -24,6 +24,8 @@ class EntryFields:
     content_html: str | None
     summary_html: str | None
     base_url: str | None
+    # RSS titles are often HTML-escaped (or double-escaped); Atom says which.
+    title_is_html: bool = True
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,10 @@ class ParsedEntry:
 
 
 def finish(fields: EntryFields) -> ParsedEntry:
-    title = title_text(fields.title)
+    title = title_text(fields.title, html=fields.title_is_html)
     link = clean_line(fields.link, max_length=2000) or None
+    if link is not None and not link.lower().startswith(("http://", "https://")):
+        link = None  # an id like urn:uuid:… or tag:… is not a page to open
     author = clean_line(fields.author) or None
     content = sanitize_html(fields.content_html, fields.base_url)
     summary = text_of(fields.summary_html or content)

@@ -11,14 +11,13 @@ lxml is set up never to load a DTD, resolve an entity or touch the network.
 
 from __future__ import annotations
 
-import email.utils
 import re
-from datetime import UTC, datetime
 from html import escape
 from urllib.parse import urljoin
 
 from lxml import etree
 
+from trailtui.feeds.dates import any_date
 from trailtui.feeds.entries import EntryFields
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -28,7 +27,9 @@ RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
-XHTML_DIV = "{http://www.w3.org/1999/xhtml}div"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+XHTML_DIV = f"{XHTML}div"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 _PARSER = etree.XMLParser(
     resolve_entities=False,
@@ -64,8 +65,11 @@ def parse_fast(
         channel = root.find("channel")
         if channel is None:
             raise FastPathDeclined("rss without channel")
+        if root.find("item") is not None:
+            raise FastPathDeclined("unknown format: items outside the channel")
+        base = _base(channel, _base(root, base))
         return _text(channel.find("title")), [
-            _rss_item(item, base) for item in channel.iterfind("item")
+            _rss_item(item, _base(item, base)) for item in channel.iterfind("item")
         ]
     if root.tag == f"{RDF}RDF":
         for ns in (RSS1, RSS090):
@@ -125,47 +129,49 @@ def _link(value: str | None, base: str | None) -> str | None:
     return urljoin(base, value) if base else value
 
 
-def _rfc822(value: str) -> int:
-    parsed = email.utils.parsedate_tz(value.strip())
-    if parsed is None or parsed[0] < 1000:
-        raise FastPathDeclined(f"date {value!r}")
-    try:
-        return int(email.utils.mktime_tz(parsed))
-    except (OverflowError, ValueError):
-        raise FastPathDeclined(f"date {value!r}") from None
-
-
-def _iso8601(value: str) -> int:
-    text = value.strip()
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise FastPathDeclined(f"date {value!r}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp())
-
-
-def _date(element: etree._Element | None, *, iso: bool = False) -> int | None:
+def _date(element: etree._Element | None) -> int | None:
     text = _text(element)
     if text is None or not text.strip():
         return None
-    return _iso8601(text) if iso else _rfc822(text)
+    moment = any_date(text)
+    if moment is None:
+        raise FastPathDeclined(f"date {text.strip()!r}")
+    return moment
+
+
+def _id(value: str | None, base: str | None) -> str | None:
+    """Ids resolve against the base URL like links (feedparser does so too);
+    absolute ids (https:, urn:, tag:) are unchanged."""
+    if value is None or not value.strip():
+        return None
+    return urljoin(base, value.strip()) if base else value.strip()
+
+
+def _last_author(item: etree._Element) -> str | None:
+    """The last of <author>/<dc:creator>, as feedparser reads them."""
+    found = None
+    for child in item:
+        if child.tag in ("author", f"{DC}creator"):
+            found = _text(child) or found
+    return found
 
 
 def _rss_item(item: etree._Element, base: str | None) -> EntryFields:
     guid_element = item.find("guid")
-    guid = _text(guid_element)
-    link = _link(_text(item.find("link")), base)
     permalink = guid_element is not None and guid_element.get("isPermaLink", "true") != "false"
+    guid = _text(guid_element)
+    if permalink:
+        guid = _id(guid, base)  # a permalink is a URL, maybe relative
+    elif guid is not None:
+        guid = guid.strip() or None
+    link = _link(_text(item.find("link")), base)
     if link is None and guid and permalink:
-        link = _link(guid, base)  # feedparser does the same
+        link = guid  # feedparser does the same
     published = _date(item.find("pubDate"))
-    dc_date = item.find(f"{DC}date")
-    updated = _date(dc_date, iso=True) if dc_date is not None else None
+    updated = _date(item.find(f"{DC}date"))
     description = _text(item.find("description"))
     encoded = _text(item.find(f"{CONTENT}encoded"))
-    author = _text(item.find("author")) or _text(item.find(f"{DC}creator"))
+    author = _last_author(item)
     return EntryFields(
         guid=guid,
         title=_text(item.find("title")),
@@ -184,12 +190,12 @@ def _rdf_item(item: etree._Element, ns: str, base: str | None) -> EntryFields:
     encoded = _text(item.find(f"{CONTENT}encoded"))
     link = _link(_text(item.find(f"{ns}link")), base)
     return EntryFields(
-        guid=item.get(f"{RDF}about") or None,
+        guid=_id(item.get(f"{RDF}about"), base),
         title=_text(item.find(f"{ns}title")),
         link=link,
         author=_text(item.find(f"{DC}creator")),
         published_at=None,
-        updated_at=_date(item.find(f"{DC}date"), iso=True),
+        updated_at=_date(item.find(f"{DC}date")),
         content_html=encoded or description,
         summary_html=description or encoded,
         base_url=base,
@@ -204,15 +210,15 @@ def _atom_text(element: etree._Element | None) -> str | None:
     if kind == "xhtml":
         div = element.find(XHTML_DIV)
         holder = div if div is not None else element
-        inner = (holder.text or "") + "".join(
-            str(etree.tostring(child, encoding="unicode", method="html")) for child in holder
+        for node in holder.iter():
+            if isinstance(node.tag, str) and node.tag.startswith(XHTML):
+                node.tag = node.tag[len(XHTML) :]  # plain HTML names, whatever the prefix
+        etree.cleanup_namespaces(holder)
+        return (holder.text or "") + "".join(
+            str(etree.tostring(child, encoding="unicode", method="html", with_tail=True))
+            for child in holder
         )
-        return _strip_xhtml_ns(inner)
     return _text(element)
-
-
-def _strip_xhtml_ns(markup: str) -> str:
-    return markup.replace(' xmlns="http://www.w3.org/1999/xhtml"', "").replace("html:", "")
 
 
 def _atom_html(element: etree._Element | None) -> str | None:
@@ -231,9 +237,11 @@ def _atom_html(element: etree._Element | None) -> str | None:
 
 
 def _atom_author(parent: etree._Element) -> str | None:
-    author = parent.find(f"{ATOM}author")
-    if author is None:
+    """The last <author> (feedparser keeps the last one too)."""
+    authors = parent.findall(f"{ATOM}author")
+    if not authors:
         return None
+    author = authors[-1]
     name = (_text(author.find(f"{ATOM}name")) or "").strip()
     mail = (_text(author.find(f"{ATOM}email")) or "").strip()
     if name and mail:
@@ -242,18 +250,15 @@ def _atom_author(parent: etree._Element) -> str | None:
 
 
 def _atom_link(entry: etree._Element, base: str | None) -> str | None:
-    best = None
+    """The last rel=alternate link to a web page (as feedparser picks it)."""
+    found = None
     for link in entry.iterfind(f"{ATOM}link"):
-        rel = link.get("rel", "alternate")
-        if rel != "alternate":
-            continue
-        if best is None or link.get("type", "text/html") == "text/html":
-            best = link
-            if link.get("type", "text/html") == "text/html":
-                break
-    if best is None:
-        return None
-    return _link(best.get("href"), _base(best, base))
+        if (
+            link.get("rel", "alternate") == "alternate"
+            and link.get("type", "text/html").lower() in HTML_TYPES
+        ):
+            found = _link(link.get("href"), _base(link, base)) or found
+    return found
 
 
 def _atom_entry(entry: etree._Element, base: str | None, feed_author: str | None) -> EntryFields:
@@ -265,13 +270,16 @@ def _atom_entry(entry: etree._Element, base: str | None, feed_author: str | None
     summary = entry.find(f"{ATOM}summary")
     content_html = _atom_html(content)
     summary_html = _atom_html(summary)
+    guid = _id(_text(entry.find(f"{ATOM}id")), base)
     return EntryFields(
-        guid=_text(entry.find(f"{ATOM}id")),
+        guid=guid,
         title=_atom_text(title_element),
-        link=_atom_link(entry, base),
+        title_is_html=title_element is not None
+        and title_element.get("type", "text") in ("html", "xhtml", "text/html"),
+        link=_atom_link(entry, base) or guid,  # no web page: the id, as feedparser does
         author=_atom_author(entry) or feed_author,
-        published_at=_date(entry.find(f"{ATOM}published"), iso=True),
-        updated_at=_date(entry.find(f"{ATOM}updated"), iso=True),
+        published_at=_date(entry.find(f"{ATOM}published")),
+        updated_at=_date(entry.find(f"{ATOM}updated")),
         content_html=content_html or summary_html,
         summary_html=summary_html or content_html,
         base_url=_base(content, base) if content is not None else base,

@@ -13,8 +13,10 @@ import calendar
 import re
 import time
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
+from trailtui.feeds.dates import any_date
 from trailtui.feeds.entries import EntryFields, ParsedEntry, finish
 from trailtui.feeds.fastparse import FastPathDeclined, parse_fast
 from trailtui.safety import clean_line, clean_text
@@ -45,7 +47,7 @@ def parse_feed(body: bytes, headers: dict[str, str] | None = None, url: str = ""
     }
     if _looks_like_html(body, response_headers):
         raise ParseError("this is a web page (HTML), not a feed")
-    body = without_controls(body)
+    body, response_headers = prepare(body, response_headers)
     try:
         title, fields = parse_fast(body, response_headers, url)
     except FastPathDeclined as declined:
@@ -75,7 +77,10 @@ def parse_with_feedparser(
             )
     if not parsed.get("version") and not parsed.entries:
         raise ParseError("not a feed (no RSS or Atom found)")
-    fields = [_feedparser_fields(raw, url) for raw in parsed.entries]
+    atom = str(parsed.get("version", "")).startswith("atom")
+    # RFC 4287: entries inherit the feed's author (feedparser leaves that to us).
+    feed_author = parsed.get("feed", {}).get("author") if atom else None
+    fields = [_feedparser_fields(raw, url, atom, feed_author) for raw in parsed.entries]
     return ParsedFeed(
         title=clean_line(parsed.get("feed", {}).get("title")) or None,
         entries=_unique(fields),
@@ -112,6 +117,39 @@ def without_controls(body: bytes) -> bytes:
     return clean_text(text, max_length=len(text)).encode("utf-8")
 
 
+def prepare(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
+    """What both parsers read: controls removed, a wrong charset label dropped."""
+    return without_controls(body), _trust_utf8_document(body, headers)
+
+
+_HEADER_CHARSET = re.compile(r";\s*charset\s*=\s*\"?[A-Za-z0-9._-]+\"?", re.IGNORECASE)
+
+
+def _trust_utf8_document(body: bytes, headers: dict[str, str]) -> dict[str, str]:
+    """A server's charset that contradicts a UTF-8 document is dropped.
+
+    Servers often label everything ISO-8859-1 (a default in web server
+    configs). A UTF-8 byte-order mark, or a UTF-8 declaration on bytes that
+    are valid UTF-8 with non-ASCII in them, is better evidence than that label.
+    """
+    content_type = headers.get("content-type", "")
+    match = _HEADER_CHARSET.search(content_type)
+    if match is None or "utf-8" in match.group(0).lower() or "utf8" in match.group(0).lower():
+        return headers
+    declared = _DECLARED.match(body.lstrip(b"\xef\xbb\xbf"))
+    says_utf8 = declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
+    if not body.startswith(b"\xef\xbb\xbf"):
+        if not says_utf8 or body.isascii():
+            return headers
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return headers
+    fixed = dict(headers)
+    fixed["content-type"] = _HEADER_CHARSET.sub("", content_type)
+    return fixed
+
+
 def _unique(fields: list[EntryFields]) -> list[ParsedEntry]:
     """Finished entries; duplicates within one feed: the first wins."""
     seen: set[str] = set()
@@ -124,20 +162,42 @@ def _unique(fields: list[EntryFields]) -> list[ParsedEntry]:
     return entries
 
 
-def _feedparser_fields(raw: Any, url: str) -> EntryFields:
-    content = None
+def _as_html(value: str | None, detail: Any) -> str | None:
+    """feedparser hands text/plain content over as it was: escape it, so the
+    HTML sanitiser does not take '<div>' in a sentence for a tag."""
+    if value and detail and detail.get("type") == "text/plain":
+        return escape(value, quote=False)
+    return value
+
+
+def _date_of(raw: Any, key: str) -> int | None:
+    """The date as our own reader reads the raw string (so both parsers
+    agree), else as feedparser understood it."""
+    if key not in raw:
+        return None
+    return any_date(raw.get(key)) or _timestamp(raw.get(f"{key}_parsed"))
+
+
+def _feedparser_fields(raw: Any, url: str, atom: bool, feed_author: str | None) -> EntryFields:
+    content = raw_content = None
     for block in raw.get("content") or ():
         if block.get("value"):
-            content = block["value"]
+            raw_content = block["value"]
+            content = _as_html(raw_content, block)
             break
-    summary = raw.get("summary")
+    if raw_content is not None and raw.get("summary") == raw_content:
+        summary = content  # feedparser copied the content into the summary
+    else:
+        summary = _as_html(raw.get("summary"), raw.get("summary_detail"))
+    title_detail = raw.get("title_detail") or {}
     return EntryFields(
         guid=raw.get("id"),
         title=raw.get("title"),
+        title_is_html=not atom or title_detail.get("type") != "text/plain",
         link=raw.get("link"),
-        author=raw.get("author"),
-        published_at=_timestamp(raw.get("published_parsed")),
-        updated_at=_timestamp(raw.get("updated_parsed")) if "updated_parsed" in raw else None,
+        author=raw.get("author") or feed_author,
+        published_at=_date_of(raw, "published"),
+        updated_at=_date_of(raw, "updated") if "updated_parsed" in raw else None,
         content_html=content or summary,
         summary_html=summary or content,
         base_url=raw.get("link") or url or None,

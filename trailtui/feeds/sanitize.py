@@ -6,7 +6,8 @@ feed, the stored content is the same safe HTML.
 
 from __future__ import annotations
 
-import html
+import re
+from html import unescape
 from typing import Literal
 
 import nh3
@@ -42,17 +43,33 @@ def text_of(fragment: str | None, *, limit: int = MAX_SUMMARY) -> str:
     """One line of readable text from an HTML fragment."""
     if not fragment:
         return ""
-    head = fragment[:SUMMARY_SOURCE]
+    head = _control_references(fragment[:SUMMARY_SOURCE])
     if len(fragment) > SUMMARY_SOURCE and head.rfind("<") > head.rfind(">"):
         head = head[: head.rfind("<")]  # never cut inside a tag: it would show as text
     return clean_line(quick_text(head)[: limit * 2], max_length=limit)
 
 
-def title_text(value: str | None) -> str:
-    """A title as plain text. Titles that carry HTML or entities (often
-    double-escaped by the publisher) are shown as a reader would render them."""
+# Character references to control characters: html.unescape would drop the
+# ESC of "&#27;[31m" and leave "[31m" behind; as real characters, the
+# sequence is recognised and removed whole.
+_CONTROL_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,2})|0*([0-9]{1,3}));")
+
+
+def _control_references(value: str) -> str:
+    def character(match: re.Match[str]) -> str:
+        code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        return chr(code) if code < 0x20 or 0x7F <= code < 0xA0 else match.group(0)
+
+    return _CONTROL_REFERENCE.sub(character, value) if "&#" in value else value
+
+
+def title_text(value: str | None, *, html: bool = True) -> str:
+    """A title as plain text. HTML titles (and RSS titles, often escaped or
+    double-escaped by the publisher) are shown as a reader would render them;
+    plain-text titles (Atom type="text") keep their < and & as written."""
     if not value:
         return ""
-    if "<" in value or "&" in value:
-        value = html_to_text(value) if "<" in value else html.unescape(value)
+    if html and ("<" in value or "&" in value):
+        value = _control_references(value)
+        value = html_to_text(value) if "<" in value else unescape(value)
     return clean_line(value)
