@@ -926,7 +926,7 @@ LIMITS = FetchLimits(connect_timeout=1.0, read_timeout=1.0, deadline=3.0, max_by
 
 def rss(items: dict[str, str], title: str = "Scripted") -> bytes:
     body = "".join(
-        f"<item><guid isPermaLink="false">{guid}</guid><title>{text}</title>"
+        f"<item><guid isPermaLink='false'>{guid}</guid><title>{text}</title>"
         f"<link>https://s.example.org/{guid}</link>"
         f"<pubDate>Sat, 03 Oct 2026 09:15:00 +0000</pubDate>"
         f"<description>about {text}</description></item>"
