@@ -332,7 +332,7 @@ MALFORMED = [
     case("feed-file-relative", C + "    feeds: ['file:relative.xml']\n",
          3, 13, "contacts[0].feeds[0]", "a file:// URL needs an absolute path"),
     case("feed-mapping-without-url", C + "    feeds:\n      - label: Blog\n",
-         4, 9, "contacts[0].feeds[0]", "missing required key 'url'"),
+         4, 9, "contacts[0].feeds[0]", "exactly one of 'url' or 'blog'"),
     case("feed-unknown-key",
          C + "    feeds:\n      - url: https://a.example/f\n        lable: Blog\n",
          5, 9, "contacts[0].feeds[0]", "unknown key 'lable'; did you mean 'label'?"),

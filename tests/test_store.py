@@ -98,15 +98,16 @@ def test_migration_path_upgrades_and_keeps_the_trail(
     def add_column(conn) -> None:
         conn.execute(text("alter table engagement add column mood varchar(20)"))
 
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(migrations.MIGRATIONS, 1, add_column)
+    current = migrations.SCHEMA_VERSION
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(migrations.MIGRATIONS, current, add_column)
     upgraded = open_store(db_url(tmp_path))
     with upgraded.engine.connect() as conn:
         columns = {r[1] for r in conn.execute(text("PRAGMA table_info(engagement)"))}
         version = conn.execute(text("select value from trailtui_meta")).scalar_one()
-    assert "mood" in columns and version == "2"
+    assert "mood" in columns and version == str(current + 1)
     assert [e.text for e in queries.trail(upgraded, "ada")] == ["thank you"]
-    assert (tmp_path / "trail.sqlite3.v1.bak").exists()
+    assert (tmp_path / f"trail.sqlite3.v{current}.bak").exists()
     upgraded.close()
 
 

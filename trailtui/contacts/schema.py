@@ -88,9 +88,11 @@ def resolve_feed_location(url: str, base_dir: Path | None) -> str:
 
 
 class FeedSpec(_Model):
-    """One feed of a contact: `url` as written, `location` as fetched."""
+    """One feed of a contact: a feed `url` (or path), or a `blog` site whose
+    feed is found by autodiscovery when fetched. `location` is what is fetched."""
 
-    url: Text
+    url: Text | None = None
+    blog: Text | None = None
     label: Text | None = None
     _location: str = PrivateAttr(default="")
 
@@ -98,10 +100,23 @@ class FeedSpec(_Model):
     def location(self) -> str:
         return self._location
 
+    @property
+    def discover(self) -> bool:
+        """The location is a web page; the feed is the one it points to."""
+        return self.blog is not None
+
     @model_validator(mode="after")
     def _resolve(self, info: ValidationInfo) -> FeedSpec:
-        base = (info.context or {}).get("base_dir")
-        self._location = resolve_feed_location(self.url, base)
+        if (self.url is None) == (self.blog is None):
+            raise ValueError("a feed needs exactly one of 'url' or 'blog' (a site's address)")
+        if self.blog is not None:
+            location = resolve_feed_location(self.blog, None)
+            if not location.startswith(("http://", "https://")):
+                raise ValueError(f"'blog' needs the site's http(s) address, found {self.blog!r}")
+            self._location = location
+        else:
+            assert self.url is not None
+            self._location = resolve_feed_location(self.url, (info.context or {}).get("base_dir"))
         return self
 
 

@@ -130,6 +130,7 @@ class Job:
     refresh_every: int
     max_bytes: int
     jitter: float
+    resolved_url: str | None = None  # a blog's feed, just found by autodiscovery
 
 
 def _decide(job: Job) -> Decision | FeedOutcome:
@@ -140,7 +141,7 @@ def _decide(job: Job) -> Decision | FeedOutcome:
         parsed = None
         if needs_parse(feed, fetched) and fetched.body is not None:
             parsed = parse_job(fetched.body, fetched.headers, fetched.final_url or feed.url)
-        return decide(
+        decision = decide(
             feed,
             fetched,
             parsed,
@@ -148,6 +149,11 @@ def _decide(job: Job) -> Decision | FeedOutcome:
             refresh_every=job.refresh_every,
             jitter=job.jitter,
         )
+        if job.resolved_url and decision.update.succeeded:
+            decision = replace(
+                decision, update=replace(decision.update, resolved_url=job.resolved_url)
+            )
+        return decision
     except Exception as exc:  # a bug must cost one feed, never the whole refresh
         return _failed(feed, f"internal error: {type(exc).__name__}: {exc}")
 
@@ -245,6 +251,32 @@ def _process_pool(store: Store, new_feeds: int) -> Executor | None:
 # ---- the refresh ---------------------------------------------------------
 
 
+async def fetch_feed(
+    fetcher: Fetcher, feed: FeedState, max_bytes: int
+) -> tuple[FetchResult, str | None]:
+    """Fetch a feed. For a `blog:` source, find the feed its page points to
+    first (and again when the remembered one is gone).
+
+    Returns the result and the feed URL found now (None if none was looked for).
+    """
+    fetched = await fetcher.fetch(feed.fetch_url, Validators(feed.etag, feed.last_modified))
+    if not feed.discover:
+        return fetched, None
+    if feed.resolved_url is not None:
+        if fetched.status not in (404, 410):
+            return fetched, None
+        fetched = await fetcher.fetch(feed.url)  # the feed is gone: ask the site again
+    page = decode_body(fetched, max_bytes)
+    if page.error is not None or page.body is None:
+        return page, None
+    from trailtui.feeds.discover import discover_feeds
+
+    found = discover_feeds(page.body, page.final_url or feed.url)
+    if not found:
+        return page, None  # the address may be a feed itself; the parser will tell
+    return await fetcher.fetch(found[0]), found[0]
+
+
 async def refresh_async(
     store: Store,
     *,
@@ -298,8 +330,8 @@ async def refresh_async(
         async with Fetcher(limits, decode=False) as fetcher:
 
             async def one(feed: FeedState) -> None:
-                fetched = await fetcher.fetch(feed.url, Validators(feed.etag, feed.last_modified))
-                job = Job(feed, fetched, refresh_every, limits.max_bytes, random.random())
+                fetched, found = await fetch_feed(fetcher, feed, limits.max_bytes)
+                job = Job(feed, fetched, refresh_every, limits.max_bytes, random.random(), found)
                 done(await finish(job))
 
             await asyncio.gather(*(one(feed) for feed in feeds))

@@ -55,6 +55,7 @@ class FeedUpdate:
     title: str | None = None
     moved_to: str | None = None
     succeeded: bool = False
+    resolved_url: str | None = None  # a blog's feed, found by autodiscovery
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ def _store_one(
         values["last_error"] = case((FeedRow.failures > 0, None), else_=FeedRow.last_error)
     if update.moved_to:
         values["moved_to"] = update.moved_to
+    if update.resolved_url:
+        values["resolved_url"] = update.resolved_url
     if update.succeeded:
         values |= {"last_success_at": update.fetched_at, "failures": 0}
         if update.etag is not None or update.last_modified is not None:

@@ -17,11 +17,18 @@ from sqlalchemy import Connection, Engine, delete, insert, inspect, select
 from trailtui.store.errors import StoreError
 from trailtui.store.models import Base, Meta
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 VERSION_KEY = "schema_version"
 
+
+def _add_feed_discovery(connection: Connection) -> None:
+    """v2: `blog:` sources (a site whose feed is found by autodiscovery)."""
+    connection.exec_driver_sql("ALTER TABLE feed ADD COLUMN discover BOOLEAN NOT NULL DEFAULT 0")
+    connection.exec_driver_sql("ALTER TABLE feed ADD COLUMN resolved_url VARCHAR(2000)")
+
+
 # MIGRATIONS[n] upgrades a database from version n to n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _add_feed_discovery}
 
 
 def current_version(connection: Connection) -> int | None:

@@ -53,6 +53,10 @@ class FeedRow(Base):
     failures: Mapped[int] = mapped_column(default=0)
     next_fetch_at: Mapped[int | None]
     moved_to: Mapped[str | None] = mapped_column(String(2000))
+    # A `blog:` source: `url` is the site; the feed is found by autodiscovery
+    # and remembered in `resolved_url` (schema version 2).
+    discover: Mapped[bool] = mapped_column(default=False, server_default="0")
+    resolved_url: Mapped[str | None] = mapped_column(String(2000))
 
 
 class EntryRow(Base):

@@ -145,6 +145,8 @@ def feeds_to_fetch(store: Store, *, at: int, force: bool = False) -> list[FeedSt
                 content_hash=f.content_hash,
                 next_fetch_at=f.next_fetch_at,
                 failures=f.failures,
+                discover=f.discover,
+                resolved_url=f.resolved_url,
             )
             for f in session.scalars(query)
         ]
@@ -179,6 +181,7 @@ def feed_health(store: Store) -> list[FeedHealth]:
                 entry_count=n,
                 moved_to=f.moved_to,
                 next_fetch_at=f.next_fetch_at,
+                resolved_url=f.resolved_url,
             )
             for f, name, n in session.execute(query)
         ]

@@ -58,6 +58,13 @@ class FeedState:
     content_hash: str | None
     next_fetch_at: int | None
     failures: int
+    discover: bool = False
+    resolved_url: str | None = None
+
+    @property
+    def fetch_url(self) -> str:
+        """What to fetch: the feed a blog's page pointed to, once known."""
+        return self.resolved_url or self.url
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,7 @@ class FeedHealth:
     entry_count: int
     moved_to: str | None = None
     next_fetch_at: int | None = None
+    resolved_url: str | None = None
 
 
 @dataclass(frozen=True)

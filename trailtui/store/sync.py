@@ -66,12 +66,19 @@ def sync_contacts(store: Store, book: ContactBook) -> SyncReport:
                 listed.add(spec.location)
                 known = existing.get(spec.location)
                 if known is None:
-                    added = FeedRow(contact_id=contact.id, url=spec.location, label=spec.label)
+                    added = FeedRow(
+                        contact_id=contact.id,
+                        url=spec.location,
+                        label=spec.label,
+                        discover=spec.discover,
+                    )
                     session.add(added)
                     existing[spec.location] = added  # a path listed twice is one feed
                     report.feeds_added += 1
                 else:
                     known.label = spec.label
+                    if known.discover != spec.discover:
+                        known.discover, known.resolved_url = spec.discover, None
                     if not known.active:
                         known.active = True
                         report.feeds_added += 1

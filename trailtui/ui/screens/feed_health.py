@@ -98,6 +98,8 @@ class FeedHealthScreen(Screen[None]):
             return
         feed, found = self.rows[index]
         detail = Text.assemble(("URL  ", "bold"), feed.url)
+        if feed.resolved_url:
+            detail.append_text(Text.assemble(("  feed found there  ", "bold"), feed.resolved_url))
         if found is not None:
             detail.append("\n")
             detail.append_text(Text.assemble(("Problem  ", "bold red"), found.problem))
