@@ -1,0 +1,52 @@
+"""The refresh pipeline's two kinds of worker: one thread, or forked processes."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from trailtui.contacts import load_contacts
+from trailtui.feeds import refresh as refresh_module
+from trailtui.feeds.refresh import Result, refresh
+from trailtui.store import open_store, queries
+from trailtui.store.sync import sync_contacts
+
+from .conftest import write_feed
+
+
+def many_feeds(tmp_path: Path, count: int) -> Path:
+    lines = ["version: 1", "contacts:"]
+    for n in range(count):
+        write_feed(tmp_path / f"f{n}.rss", f"p{n}", [f"Post {n} b", f"Post {n} a"])
+        lines += [f"  - name: Person {n}", f"    feeds: [f{n}.rss]"]
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return contacts
+
+
+def test_a_big_first_refresh_uses_worker_processes(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    sync_contacts(store, load_contacts(many_feeds(tmp_path, 30)))
+    pool = refresh_module._process_pool(store, 30)
+    assert isinstance(pool, ProcessPoolExecutor)
+    pool.shutdown()
+    assert refresh_module._process_pool(store, 3) is None  # small: one thread
+
+    seen: list[int] = []
+    report = refresh(store, force=True, on_progress=lambda o, done, total: seen.append(done))
+    assert report.total == 30 and not report.failures
+    assert report.new_entries == 60 and queries.counts(store).entries == 60
+    assert seen == list(range(1, 31))  # progress reported for every feed, in order
+    assert {o.parser for o in report.outcomes} == {"fast"}
+
+    # The second refresh: nothing new, one thread, nothing rewritten.
+    again = refresh(store, force=True)
+    assert {o.result for o in again.outcomes} == {Result.UNCHANGED}
+    assert again.new_entries == 0
+    store.close()
+
+
+def test_in_memory_database_never_forks(tmp_path: Path) -> None:
+    store = open_store("sqlite://")
+    assert refresh_module._process_pool(store, 100) is None
+    store.close()
