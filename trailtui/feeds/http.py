@@ -34,11 +34,11 @@ ACCEPT = (
 class FetchLimits:
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
-    deadline: float = 45.0  # whole fetch of one feed
+    deadline: float = 30.0  # whole fetch of one feed (newsboat: 30 s too)
     max_bytes: int = 10 * 1024 * 1024  # decoded body
     max_redirects: int = 5
     concurrency: int = 16
-    per_host: int = 4
+    per_host: int = 8
 
 
 @dataclass(frozen=True)
