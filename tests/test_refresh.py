@@ -5,8 +5,12 @@ from __future__ import annotations
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pytest
+import sqlalchemy.exc
+
 from trailtui.contacts import load_contacts
 from trailtui.feeds import refresh as refresh_module
+from trailtui.feeds.http import FetchResult
 from trailtui.feeds.refresh import Result, refresh
 from trailtui.store import open_store, queries
 from trailtui.store.sync import sync_contacts
@@ -49,4 +53,30 @@ def test_a_big_first_refresh_uses_worker_processes(tmp_path: Path) -> None:
 def test_in_memory_database_never_forks(tmp_path: Path) -> None:
     store = open_store("sqlite://")
     assert refresh_module._process_pool(store, 100) is None
+    store.close()
+
+
+def test_one_feed_the_database_refuses_does_not_fail_its_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    sync_contacts(store, load_contacts(many_feeds(tmp_path, 4)))
+    bad_id = queries.feeds_to_fetch(store, at=0, force=True)[1].id
+    real = refresh_module.store_fetches
+
+    def refusing(store_: object, batch: list) -> list:  # type: ignore[type-arg]
+        if any(feed_id == bad_id for feed_id, _, _ in batch):
+            raise sqlalchemy.exc.IntegrityError("INSERT", {}, Exception("constraint"))
+        return real(store_, batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(refresh_module, "store_fetches", refusing)
+    jobs = [
+        refresh_module.Job(feed, FetchResult(feed.url, error="unreachable"), 1800, 10**6, 0.0)
+        for feed in queries.feeds_to_fetch(store, at=0, force=True)
+    ]
+    outcomes = refresh_module.finish_feeds(jobs, store)
+    assert [o.result for o in outcomes] == [Result.FAILED] * 4
+    assert [o.error for o in outcomes].count("unreachable") == 3  # stored as failures
+    refused = next(o for o in outcomes if o.feed_id == bad_id)
+    assert refused.error is not None and refused.error.startswith("database: IntegrityError")
     store.close()

@@ -176,10 +176,11 @@ def finish_feeds(jobs: list[Job], store: Store | None = None) -> list[FeedOutcom
         else:
             with _write_turn():
                 stored = iter(store_fetches(_worker_store(), batch))
-    except StoreError as exc:
-        return [_failed(job.feed, f"database: {exc}") for job in jobs]
-    except Exception as exc:  # e.g. a constraint we did not foresee: report, don't hang
-        return [_failed(job.feed, f"database: {type(exc).__name__}: {exc}") for job in jobs]
+    except Exception as exc:  # StoreError, or a constraint we did not foresee
+        if len(jobs) > 1:  # one bad feed must not fail the others stored with it
+            return [outcome for job in jobs for outcome in finish_feeds([job], store)]
+        reason = str(exc) if isinstance(exc, StoreError) else f"{type(exc).__name__}: {exc}"
+        return [_failed(jobs[0].feed, f"database: {reason}")]
     outcomes = []
     for _, result in decided:
         if isinstance(result, Decision):
