@@ -168,21 +168,20 @@ class Fetcher:
         async with self._session.get(
             url, headers=headers, allow_redirects=True, max_redirects=self.limits.max_redirects + 1
         ) as response:
-            final_url = str(response.url)
-            moved_to = _permanent_redirect(response)
-            response_headers = {k.lower(): v for k, v in response.headers.items()}
+            answered = FetchResult(
+                url,
+                response.status,
+                None,
+                {k.lower(): v for k, v in response.headers.items()},
+                str(response.url),
+                moved_to=_permanent_redirect(response),
+            )
+            response_headers = answered.headers
             if response.status == 304:
-                return FetchResult(url, 304, None, response_headers, final_url, moved_to=moved_to)
+                return answered
             if response.status >= 400:
-                reason = response.reason or "error"
-                return FetchResult(
-                    url,
-                    response.status,
-                    None,
-                    response_headers,
-                    final_url,
-                    error=f"HTTP {response.status} {reason}",
-                    moved_to=moved_to,
+                return replace(
+                    answered, error=f"HTTP {response.status} {response.reason or 'error'}"
                 )
             body = bytearray()
             inflater = _Inflater.for_encoding(response_headers.get("content-encoding", ""))
@@ -194,27 +193,10 @@ class Fetcher:
                 room = self.limits.max_bytes + 1 - len(body)
                 body += inflater.feed(chunk, room) if inflater else chunk
                 if len(body) > self.limits.max_bytes:
-                    return FetchResult(
-                        url, response.status, None, response_headers, final_url, error=too_big
-                    )
+                    return replace(answered, moved_to=None, error=too_big)
             if inflater is not None and not inflater.complete:
-                return FetchResult(
-                    url,
-                    response.status,
-                    None,
-                    response_headers,
-                    final_url,
-                    error="the compressed answer was cut short",
-                )
-            return FetchResult(
-                url,
-                response.status,
-                bytes(body),
-                response_headers,
-                final_url,
-                moved_to=moved_to,
-                encoded=encoded,
-            )
+                return replace(answered, moved_to=None, error="the compressed answer was cut short")
+            return replace(answered, body=bytes(body), encoded=encoded)
 
 
 def decode_body(result: FetchResult, max_bytes: int) -> FetchResult:
