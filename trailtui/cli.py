@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from trailtui import __version__, paths
-from trailtui.store import StoreError
 
 if TYPE_CHECKING:
     from trailtui.contacts import Problem
@@ -42,6 +41,8 @@ def _report_problems(problems: list[Problem]) -> None:
 
 
 def _workspace(options: Options, *, need_contacts: bool = True) -> Workspace:
+    # Imported here: `--help` and `--version` should not wait for the database layer.
+    from trailtui.store import StoreError
     from trailtui.workspace import open_workspace
 
     try:

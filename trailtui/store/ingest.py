@@ -82,10 +82,6 @@ def _store_one(
     session: Session, feed_id: int, update: FeedUpdate, entries: Sequence[EntryData]
 ) -> StoreResult:
     # Core statements, not ORM objects: this runs once per feed per refresh.
-    exists = session.execute(select(FeedRow.id).where(FeedRow.id == feed_id)).first()
-    if exists is None:  # removed while we were fetching
-        return StoreResult()
-    result = _upsert_entries(session, feed_id, entries, update.fetched_at) if entries else None
     values: dict[str, object] = {
         "last_fetch_at": update.fetched_at,
         "last_status": update.status,
@@ -110,8 +106,12 @@ def _store_one(
             values["title"] = update.title
     else:
         values["failures"] = FeedRow.failures + 1
-    session.execute(update_(FeedRow).where(FeedRow.id == feed_id).values(**values))
-    return result or StoreResult()
+    changed = session.execute(update_(FeedRow).where(FeedRow.id == feed_id).values(**values))
+    if not changed.rowcount:  # type: ignore[attr-defined]  # removed while we were fetching
+        return StoreResult()
+    return (
+        _upsert_entries(session, feed_id, entries, update.fetched_at) if entries else StoreResult()
+    )
 
 
 def _upsert_entries(
