@@ -101,6 +101,7 @@ async def test_like_records_for_the_right_contact_and_panel_updates(
         assert "Last trail liked just now" in text
         assert "liked · " + target.title in text
         assert screen.feed.entries[target.id].read
+        assert "4 entries · 3 unread" in text  # the trail marked the entry read
     ws.close()
 
 

@@ -96,6 +96,8 @@ class MainScreen(Screen[None]):
     class FeedLoaded(Message):
         entries: list[EntryRecord]
         keep: int | None
+        total: int  # in the database; only the newest are listed
+        unread: int
 
     @dataclass
     class CardLoaded(Message):
@@ -127,6 +129,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.workspace = workspace
         self.showing_contact: str | None = None
+        self.total = self.unread = 0
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -170,19 +173,26 @@ class MainScreen(Screen[None]):
         self.query_one("#status-text", Static).update(Text(text))
 
     def _idle_status(self) -> None:
-        counts = len(self.feed.entries)
-        unread = sum(1 for e in self.feed.entries.values() if not e.read)
-        self.set_status(f"{counts} entries · {unread} unread")
+        shown = len(self.feed.entries)
+        listed = f"{shown} entries" if shown >= self.total else f"newest {shown} of {self.total}"
+        self.set_status(f"{listed} · {self.unread} unread")
+
+    def _read_changed(self, entry_id: int, read: bool) -> None:
+        """Mark an entry (un)read in the list and keep the unread count right."""
+        if self.feed.mark_read(entry_id, read):
+            self.unread += -1 if read else 1
 
     # ---- loading ------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_feed(self, keep: int | None = None) -> None:
         entries = queries.merged_feed(self.workspace.store)
-        self.post_message(self.FeedLoaded(entries, keep))
+        counts = queries.counts(self.workspace.store)
+        self.post_message(self.FeedLoaded(entries, keep, counts.entries, counts.unread))
 
     @on(FeedLoaded)
     def show_feed(self, message: FeedLoaded) -> None:
+        self.total, self.unread = message.total, message.unread
         self.feed.show_entries(message.entries, message.keep)
         empty = self.query_one("#feed-empty", Static)
         empty.display = not message.entries
@@ -260,7 +270,7 @@ class MainScreen(Screen[None]):
     def trail_left(self, message: TrailLeft) -> None:
         engagement = message.engagement
         if engagement.entry_id is not None:
-            self.feed.mark_read(engagement.entry_id)
+            self._read_changed(engagement.entry_id, True)
         self.notify(f"{Kind(engagement.kind).past.capitalize()}.", timeout=2)
         if engagement.contact_id == self.showing_contact:
             self.load_card(engagement.contact_id)
@@ -285,7 +295,7 @@ class MainScreen(Screen[None]):
     def action_toggle_read(self) -> None:
         entry = self.feed.current
         if entry is not None:
-            self.feed.mark_read(entry.id, not entry.read)
+            self._read_changed(entry.id, not entry.read)
             self.save_read(entry.id, not entry.read)
             self._idle_status()
 

@@ -61,16 +61,18 @@ class FeedList(DataTable[Text]):
             self.move_cursor(row=self.get_row_index(str(keep)))
         self._announce()
 
-    def mark_read(self, entry_id: int, read: bool = True) -> None:
+    def mark_read(self, entry_id: int, read: bool = True) -> bool:
+        """Show an entry as (un)read; whether that changed anything."""
         entry = self.entries.get(entry_id)
         if entry is None or entry.read == read:
-            return
+            return False
         entry = replace(entry, read=read)
         self.entries[entry_id] = entry
         when, who, title = self._cells(entry, datetime.now())
         self.update_cell(str(entry_id), "when", when)
         self.update_cell(str(entry_id), "who", who)
         self.update_cell(str(entry_id), "title", title)
+        return True
 
     def _cells(self, entry: EntryRecord, today: datetime) -> tuple[Text, Text, Text]:
         style = "dim" if entry.read else "bold"
