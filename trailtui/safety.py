@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 # usually mojibake (a UTF-8 quote read as Latin-1), and the text after it is real.
 _ESCAPE_SEQUENCE = re.compile(
     r"""
-    (?=[\x1b\x90\x98\x9b\x9d\x9e\x9f])  # every sequence starts with one of these
     (?:
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]                                # CSI
   | \x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?            # OSC/DCS/... strings

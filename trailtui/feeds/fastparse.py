@@ -87,14 +87,19 @@ def parse_fast(
     raise FastPathDeclined(f"unknown root element {root.tag!r}")
 
 
+def declared_encoding(body: bytes) -> str | None:
+    """The encoding an XML declaration names (lower case), if it names one."""
+    match = _CHARSET.match(body[:1024].lstrip(b"\xef\xbb\xbf"))
+    return match.group(1).decode().lower() if match else None
+
+
 def _check_prologue(body: bytes, headers: dict[str, str]) -> None:
     head = body[:1024]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in body[:8192]:
         raise FastPathDeclined("has a DOCTYPE")
     if head.startswith((b"\xfe\xff", b"\xff\xfe")) or b"\x00" in head[:4]:
         raise FastPathDeclined("UTF-16/32")
-    declared_match = _CHARSET.match(head.lstrip(b"\xef\xbb\xbf"))
-    declared = declared_match.group(1).decode().lower() if declared_match else "utf-8"
+    declared = declared_encoding(head) or "utf-8"
     content_type = headers.get("content-type", "")
     header_match = _HEADER_CHARSET.search(content_type)
     said = header_match.group(1).lower() if header_match else declared

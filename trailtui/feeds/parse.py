@@ -18,7 +18,7 @@ from typing import Any
 
 from trailtui.feeds.dates import any_date
 from trailtui.feeds.entries import EntryFields, ParsedEntry, finish
-from trailtui.feeds.fastparse import FastPathDeclined, parse_fast
+from trailtui.feeds.fastparse import FastPathDeclined, declared_encoding, parse_fast
 from trailtui.safety import clean_line, clean_text
 
 # feedparser's complaints that do not mean the feed is broken.
@@ -93,7 +93,6 @@ def parse_with_feedparser(
 # Terminal controls in UTF-8: C0 (but tab, LF, CR), DEL, and C1 (U+0080-U+009F).
 _C0_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
-_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 
 
 def without_controls(body: bytes) -> bytes:
@@ -107,8 +106,7 @@ def without_controls(body: bytes) -> bytes:
     has_c0 = len(body.translate(None, _C0_BYTES)) != len(body)
     if not has_c0 and not (b"\xc2" in body and _C1_UTF8.search(body)):
         return body
-    declared = _DECLARED.match(body.lstrip(b"\xef\xbb\xbf"))
-    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+    if declared_encoding(body) not in (None, "utf-8", "utf8"):
         return body
     try:
         text = body.decode("utf-8")
@@ -136,8 +134,7 @@ def _trust_utf8_document(body: bytes, headers: dict[str, str]) -> dict[str, str]
     match = _HEADER_CHARSET.search(content_type)
     if match is None or "utf-8" in match.group(0).lower() or "utf8" in match.group(0).lower():
         return headers
-    declared = _DECLARED.match(body.lstrip(b"\xef\xbb\xbf"))
-    says_utf8 = declared is None or declared.group(1).lower() in (b"utf-8", b"utf8")
+    says_utf8 = declared_encoding(body) in (None, "utf-8", "utf8")
     if not body.startswith(b"\xef\xbb\xbf"):
         if not says_utf8 or body.isascii():
             return headers

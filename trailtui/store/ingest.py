@@ -64,12 +64,6 @@ class StoreResult:
     updated: int = 0
 
 
-def store_fetch(
-    store: Store, feed_id: int, update: FeedUpdate, entries: Sequence[EntryData] = ()
-) -> StoreResult:
-    return store_fetches(store, [(feed_id, update, entries)])[0]
-
-
 def store_fetches(
     store: Store, batch: Sequence[tuple[int, FeedUpdate, Sequence[EntryData]]]
 ) -> list[StoreResult]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -99,6 +99,4 @@ class ContactPanel(Static):
 
 
 def format_duration_seconds(seconds: int) -> str:
-    from datetime import timedelta
-
     return format_duration(timedelta(seconds=seconds))
