@@ -288,6 +288,10 @@ _EXPECTED = {
     "dict_type": "a mapping (key: value lines)",
     "model_type": "a mapping (key: value lines)",
     "model_attributes_type": "a mapping (key: value lines)",
+    "date_type": "a date like 2026-12-01",
+    "date_parsing": "a date like 2026-12-01",
+    "date_from_datetime_parsing": "a date like 2026-12-01",
+    "date_from_datetime_inexact": "a date like 2026-12-01",
 }
 
 
@@ -313,12 +317,19 @@ def _validation_problems(exc: ValidationError, tree: _Tree, name: str) -> list[P
                     message += f"; expected one of: {', '.join(known)}"
             problems.append(Problem(name, line, column, _dotted(parent), message))
             continue
-        line, column = tree.locate(loc)
+        if loc and loc[-1] == "[key]":  # the key itself is wrong: point at it
+            loc = loc[:-1]
+            line, column = tree.locate(loc, key=True)
+            loc = loc[:-1]
+        else:
+            line, column = tree.locate(loc)
         if kind == "missing":
             message = f"missing required key {loc[-1]!r}"
             loc = loc[:-1]
         elif kind == "literal_error" and loc == ("version",):
             message = f"unsupported version {found!r}; this trailtui reads version 1"
+        elif kind == "literal_error":
+            message = f"expected {error['ctx']['expected']}, found {_describe(found)}"
         elif kind in ("value_error", "assertion_error"):
             message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
         elif kind in _EXPECTED:

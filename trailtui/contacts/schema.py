@@ -6,10 +6,11 @@ never coerce across types: `name: 123` is an error, not "123".
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -27,12 +28,15 @@ from pydantic import (
     model_validator,
 )
 
-from trailtui.contacts.durations import parse_duration
+from trailtui.contacts.durations import format_duration, parse_duration
+from trailtui.contacts.shorthands import SHORTHANDS
+from trailtui.contacts.shorthands import expand as expand_shorthand
 
 SCHEMA_VERSION = 1
 _ID = re.compile(r"^[\w][\w.-]*$")
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+Tier = Literal["A", "B", "C"]
 Text = StrictStr
 
 
@@ -88,11 +92,20 @@ def resolve_feed_location(url: str, base_dir: Path | None) -> str:
 
 
 class FeedSpec(_Model):
-    """One feed of a contact: a feed `url` (or path), or a `blog` site whose
-    feed is found by autodiscovery when fetched. `location` is what is fetched."""
+    """One feed of a contact: a feed `url` (or path), a `blog` site whose feed
+    is found by autodiscovery when fetched, or a platform shorthand such as
+    `github: ada`. `location` is what is fetched."""
 
     url: Text | None = None
     blog: Text | None = None
+    mastodon: Text | None = None
+    github: Text | None = None
+    bluesky: Text | None = None
+    youtube: Text | None = None
+    substack: Text | None = None
+    medium: Text | None = None
+    devto: Text | None = None
+    reddit: Text | None = None
     label: Text | None = None
     _location: str = PrivateAttr(default="")
 
@@ -105,19 +118,40 @@ class FeedSpec(_Model):
         """The location is a web page; the feed is the one it points to."""
         return self.blog is not None
 
+    @property
+    def form(self) -> str:
+        """Which key gave the source: 'url', 'blog' or a platform name."""
+        return next(key for key in SOURCE_KEYS if getattr(self, key) is not None)
+
+    @property
+    def source(self) -> str:
+        """The source as the user wrote it."""
+        return str(getattr(self, self.form))
+
     @model_validator(mode="after")
     def _resolve(self, info: ValidationInfo) -> FeedSpec:
-        if (self.url is None) == (self.blog is None):
-            raise ValueError("a feed needs exactly one of 'url' or 'blog' (a site's address)")
-        if self.blog is not None:
-            location = resolve_feed_location(self.blog, None)
+        given = [key for key in SOURCE_KEYS if getattr(self, key) is not None]
+        if len(given) != 1:
+            found = f"found {', '.join(repr(k) for k in given)}" if given else "found none"
+            raise ValueError(
+                "a feed needs exactly one of 'url', 'blog' (a site's address) or a platform "
+                f"shorthand ({', '.join(SHORTHANDS)}); {found}"
+            )
+        form = given[0]
+        value = str(getattr(self, form))
+        if form == "url":
+            self._location = resolve_feed_location(value, (info.context or {}).get("base_dir"))
+        elif form == "blog":
+            location = resolve_feed_location(value, None)
             if not location.startswith(("http://", "https://")):
-                raise ValueError(f"'blog' needs the site's http(s) address, found {self.blog!r}")
+                raise ValueError(f"'blog' needs the site's http(s) address, found {value!r}")
             self._location = location
         else:
-            assert self.url is not None
-            self._location = resolve_feed_location(self.url, (info.context or {}).get("base_dir"))
+            self._location = expand_shorthand(form, value)
         return self
+
+
+SOURCE_KEYS = ("url", "blog", *SHORTHANDS)
 
 
 def _feed_shorthand(value: Any) -> Any:
@@ -128,10 +162,13 @@ def _feed_shorthand(value: Any) -> Any:
 class Contact(_Model):
     name: Text
     id: Text = ""
+    tier: Tier | None = None
     circles: list[Text] = []
     why: Text = ""
     help: Text = ""
     cadence: Duration | None = None
+    max_cadence: Duration | None = None
+    snooze_until: date | None = None
     tags: list[Text] = []
     notes: Text = ""
     links: dict[Text, Text] = {}
@@ -152,17 +189,87 @@ class Contact(_Model):
             raise ValueError(f"an id may hold letters, digits, '-', '_' and '.', found {value!r}")
         return value
 
+    @field_validator("snooze_until", mode="before")
+    @classmethod
+    def _date_only(cls, value: Any) -> Any:
+        # YAML reads 2026-12-01 as a date; a datetime or a number is a mistake.
+        if isinstance(value, datetime) or not isinstance(value, date | str):
+            raise ValueError(f"expected a date like 2026-12-01, found {value!r}")
+        return value
+
     @model_validator(mode="after")
     def _default_id(self) -> Contact:
         if not self.id:
             object.__setattr__(self, "id", slugify(self.name) or "contact")
+        if self.cadence and self.max_cadence and self.max_cadence <= self.cadence:
+            raise ValueError(
+                f"'max_cadence' ({format_duration(self.max_cadence)}) must be longer than "
+                f"'cadence' ({format_duration(self.cadence)}): it says when due becomes overdue"
+            )
         return self
+
+
+# Actions whose keys `settings.keys` may change (the ids of the app's bindings).
+KEYMAP_ACTIONS = (
+    "like",
+    "comment",
+    "share",
+    "endorse",
+    "help",
+    "thanks",
+    "report_back",
+    "intro",
+    "note",
+    "undo",
+    "toggle_read",
+    "open",
+    "refresh",
+    "feed_health",
+    "edit_contacts",
+    "edit_external",
+    "add_contact",
+    "show_help",
+    "quit",
+)
+_KEY = re.compile(r"^[^\s,]+(,[^\s,]+)*$")
+
+
+def _default_tiers() -> dict[Tier, timedelta]:
+    return {"A": timedelta(days=7), "B": timedelta(days=21), "C": timedelta(days=60)}
 
 
 class Settings(_Model):
     default_cadence: Duration = timedelta(days=14)
+    tier_cadences: dict[Tier, Duration] = Field(default_factory=_default_tiers)
     daily_goal: StrictInt = Field(default=3, ge=0)
     refresh_every: Duration = timedelta(minutes=30)
+    keys: dict[Text, Text] = {}
+    theme: Text | None = None
+
+    @field_validator("tier_cadences")
+    @classmethod
+    def _all_tiers(cls, value: dict[Tier, timedelta]) -> dict[Tier, timedelta]:
+        # Naming only some tiers keeps the defaults for the others.
+        return {**_default_tiers(), **value}
+
+    @field_validator("keys")
+    @classmethod
+    def _known_actions(cls, value: dict[str, str]) -> dict[str, str]:
+        for action, keys in value.items():
+            if action not in KEYMAP_ACTIONS:
+                close = difflib.get_close_matches(action, KEYMAP_ACTIONS, n=1, cutoff=0.6)
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else f"expected one of: {', '.join(KEYMAP_ACTIONS)}"
+                )
+                raise ValueError(f"unknown action {action!r} in 'keys'; {hint}")
+            if not _KEY.match(keys):
+                raise ValueError(
+                    f"expected a key like 'L', 'ctrl+l' or 'L,ctrl+l' for {action!r}, "
+                    f"found {keys!r}"
+                )
+        return value
 
 
 class ContactsDocument(_Model):
@@ -182,7 +289,19 @@ class ContactBook:
     templates: dict[str, str] = field(default_factory=dict)
 
     def cadence_of(self, contact: Contact) -> timedelta:
-        return contact.cadence or self.settings.default_cadence
+        """Own cadence, else the tier's, else the default."""
+        if contact.cadence:
+            return contact.cadence
+        if contact.tier:
+            return self.settings.tier_cadences[contact.tier]
+        return self.settings.default_cadence
+
+    def overdue_after(self, contact: Contact) -> timedelta:
+        """How long after the last touch a contact counts as overdue."""
+        cadence = self.cadence_of(contact)
+        if contact.max_cadence and contact.max_cadence > cadence:
+            return contact.max_cadence
+        return 2 * cadence
 
     def by_id(self) -> dict[str, Contact]:
         return {c.id: c for c in self.contacts}

@@ -13,6 +13,9 @@ class ContactRecord:
     why: str = ""
     help: str = ""
     cadence_seconds: int | None = None
+    overdue_seconds: int | None = None  # after the last touch; default twice the cadence
+    tier: str | None = None
+    snooze_until: str | None = None  # ISO date
     circles: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     notes: str = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from trailtui.store import Store, queries, writes
 from trailtui.store.db import now
@@ -32,9 +33,26 @@ def contact_card(store: Store, contact_id: str, *, at: int | None = None) -> Con
     return ContactCard(
         contact=record,
         trail=queries.trail(store, contact_id, limit=RECENT_TRAIL),
-        rhythm=rhythm(touched, record.cadence_seconds, stamp),
+        rhythm=rhythm(
+            touched,
+            record.cadence_seconds,
+            stamp,
+            overdue_seconds=record.overdue_seconds,
+            snooze_until=_start_of_day(record.snooze_until),
+        ),
         at=stamp,
     )
+
+
+def _start_of_day(iso_date: str | None) -> int | None:
+    """Local midnight at the start of a YYYY-MM-DD date (a snooze ends then)."""
+    if not iso_date:
+        return None
+    try:
+        day = date.fromisoformat(iso_date)
+    except ValueError:
+        return None
+    return int(datetime.combine(day, time()).timestamp())
 
 
 def leave_trail(

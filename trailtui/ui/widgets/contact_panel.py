@@ -69,7 +69,11 @@ class ContactPanel(Static):
             status.append(f" · {overdue} d overdue")
         elif rhythm.due_at is not None and rhythm.health is Health.FRESH:
             status.append(f" · due in {max(1, (rhythm.due_at - at) // DAY)} d")
-        parts.append(Text.assemble(("Cadence ", "bold"), f"every {cadence}  ", status))
+        if rhythm.snoozed_until is not None:
+            until = datetime.fromtimestamp(rhythm.snoozed_until).strftime("%b %d")
+            status.append(f" · snoozed until {until}", style="italic")
+        tier = f"tier {contact.tier} · " if contact.tier else ""
+        parts.append(Text.assemble(("Cadence ", "bold"), f"{tier}every {cadence}  ", status))
         last = next((e for e in card.trail if not e.undone), None)
         parts.append(
             Text.assemble(
