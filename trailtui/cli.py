@@ -255,3 +255,10 @@ def doctor(options: Options) -> None:
             click.echo(f"    fix:     {found.advice}")
     if problems:
         sys.exit(1)
+
+
+# Imports and exports (trailtui/interop); the commands import their libraries lazily.
+from trailtui.interop.commands import export_command, import_command  # noqa: E402
+
+main.add_command(import_command, "import")
+main.add_command(export_command, "export")

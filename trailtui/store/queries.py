@@ -13,6 +13,7 @@ from trailtui.store.records import (
     EntryRecord,
     FeedHealth,
     FeedState,
+    TrailRecord,
 )
 
 DEFAULT_PAGE = 2_000
@@ -238,3 +239,28 @@ def last_touch_at(store: Store, contact_id: str, *, kinds: tuple[str, ...]) -> i
                 EngagementRow.kind.in_(kinds),
             )
         )
+
+
+def full_trail(store: Store) -> list[TrailRecord]:
+    """Every engagement ever recorded (undone ones too), oldest first, for export."""
+    query = (
+        select(EngagementRow, ContactRow.name, EntryRow.title, EntryRow.link)
+        .join(ContactRow, EngagementRow.contact_id == ContactRow.id)
+        .outerjoin(EntryRow, EngagementRow.entry_id == EntryRow.id)
+        .order_by(EngagementRow.created_at, EngagementRow.id)
+    )
+    with store.read() as session:
+        return [
+            TrailRecord(
+                id=row.id,
+                created_at=row.created_at,
+                contact_id=row.contact_id,
+                contact_name=name,
+                kind=row.kind,
+                text=row.text,
+                entry_title=title,
+                entry_link=link,
+                undone_at=row.undone_at,
+            )
+            for row, name, title, link in session.execute(query)
+        ]

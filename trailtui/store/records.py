@@ -97,3 +97,18 @@ class Counts:
     unread: int
     engagements: int
     failing_feeds: int
+
+
+@dataclass(frozen=True)
+class TrailRecord:
+    """One engagement for export, with the names a reader of the export needs."""
+
+    id: int
+    created_at: int
+    contact_id: str
+    contact_name: str
+    kind: str
+    text: str | None
+    entry_title: str | None
+    entry_link: str | None
+    undone_at: int | None

@@ -1,0 +1,204 @@
+"""`trailtui import` and `trailtui export` (registered on the main group in cli.py).
+
+Only click is imported here at start-up; the readers, the YAML and the
+database layers are imported inside the commands, so `trailtui --help`
+stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from trailtui import paths
+
+if TYPE_CHECKING:
+    from trailtui.cli import Options
+    from trailtui.contacts import ContactBook
+    from trailtui.interop.plan import ImportPlan, PlanItem
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+FORMAT_NAMES = {"opml": "OPML", "vcard": "vCard", "linkedin": "LinkedIn CSV"}
+
+
+def _contacts_file(options: Options) -> Path:
+    if options.demo:
+        return Path(options.contacts) if options.contacts else paths.demo_dir() / "contacts.yaml"
+    return paths.contacts_path(options.contacts)
+
+
+def _load(path: Path) -> tuple[bytes | None, ContactBook | None]:
+    """The contacts file's bytes and book (None, None when there is no file yet)."""
+    from trailtui.cli import _fail, _report_problems
+    from trailtui.contacts import ContactsError
+    from trailtui.interop.apply import load_contacts_file
+
+    try:
+        return load_contacts_file(path)
+    except OSError as exc:
+        _fail(f"{path}: cannot read the contacts file: {exc.strerror or exc}")
+    except ContactsError as exc:
+        _report_problems(exc.problems)
+        _fail(f"fix {path} first (`trailtui contacts check`); nothing was imported")
+
+
+def _summary(item: PlanItem) -> str:
+    contact = item.contact or {}
+    parts = [f"id {contact.get('id')}"]
+    if contact.get("links"):
+        parts.append("links " + ", ".join(contact["links"]))
+    if contact.get("feeds"):
+        count = len(contact["feeds"])
+        parts.append(f"{count} feed{'s' if count != 1 else ''}")
+    if contact.get("tags"):
+        parts.append("tags " + ", ".join(str(t) for t in contact["tags"]))
+    return "; ".join(parts)
+
+
+def print_plan(plan: ImportPlan, source: Path) -> None:
+    from trailtui.interop.plan import ADD, MERGE, SKIP
+
+    adds, merges, skips = plan.of(ADD), plan.of(MERGE), plan.of(SKIP)
+    click.echo(f"{source} ({FORMAT_NAMES.get(plan.format, plan.format)}): {len(plan.items)} found")
+    if adds:
+        click.echo(f"\nNew contacts ({len(adds)}):")
+        for item in adds:
+            click.echo(f"  + {item.name} [{item.source}]: {_summary(item)}")
+            for note in item.notes:
+                click.echo(f"      note: {note}")
+    if merges:
+        click.echo(
+            f"\nAlready there, with something new ({len(merges)}; not applied: "
+            "trailtui does not rewrite a contact you wrote; copy what you want by hand):"
+        )
+        for item in merges:
+            click.echo(f"  ~ {item.name} [{item.source}] -> {item.target}: {item.reason}")
+            for note in item.notes:
+                click.echo(f"      note: {note}")
+    if skips:
+        click.echo(f"\nSkipped ({len(skips)}):")
+        for item in skips:
+            click.echo(f"  - {item.name} [{item.source}]: {item.reason}")
+    click.echo(f"\n{len(adds)} to add, {len(merges)} to merge by hand, {len(skips)} skipped.")
+
+
+@click.command("import", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["opml", "vcard", "linkedin"]),
+    help="The file's format (default: told from its content).",
+)
+@click.option("--apply", is_flag=True, help="Write the new contacts into the contacts file.")
+@click.pass_obj
+def import_command(options: Options, file: Path, fmt: str | None, apply: bool) -> None:
+    """Import people from OPML, a vCard file or LinkedIn's Connections.csv.
+
+    Always prints the plan first: who would be added, who is already in your
+    contacts file (and what the file brings that they lack), and what is
+    skipped and why. Nothing is written unless --apply is given; then the new
+    contacts are appended to the contacts file, leaving everything you wrote
+    as it was, and the previous version is kept as a .bak file.
+    """
+    from trailtui.cli import _fail, _report_problems
+    from trailtui.interop.apply import PlannedImport, apply_plan
+    from trailtui.interop.detect import read_file
+    from trailtui.interop.model import InteropError
+    from trailtui.interop.plan import plan_import
+
+    try:
+        reading = read_file(file, fmt)
+    except InteropError as exc:
+        _fail(f"{file}: {exc}")
+    target = _contacts_file(options)
+    data, book = _load(target)
+    plan = plan_import(reading, book)
+    print_plan(plan, file)
+    new = plan.new_contacts()
+    if not apply:
+        if new:
+            click.echo(f"Dry run: nothing written. Add --apply to add them to {target}.")
+        return
+    if options.demo:
+        _fail("the demo's contacts are not changed; pass --contacts FILE without --demo")
+    if not new:
+        click.echo(f"Nothing to add; {target} is unchanged.")
+        return
+    outcome = apply_plan(PlannedImport(file, target, plan, data, book))
+    if outcome.error is not None:
+        if outcome.problems:
+            _report_problems(outcome.problems)
+        _fail(outcome.error)
+    count = outcome.added
+    click.echo(f"Added {count} contact{'s' if count != 1 else ''} to {target}.")
+    if outcome.backup is not None:
+        click.echo(f"The previous version is in {outcome.backup}.")
+
+
+@click.command("export", context_settings=CONTEXT)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["opml", "json", "jsonl", "csv"]),
+    help="opml: every contact's feeds; json, jsonl, csv: the trail (every engagement).",
+)
+@click.option("--opml", "as_opml", is_flag=True, help="Same as --format opml.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
+@click.pass_obj
+def export_command(options: Options, fmt: str | None, as_opml: bool, out: Path | None) -> None:
+    """Export your feeds as OPML, or the trail you left as JSON, JSON Lines or CSV."""
+    from trailtui.cli import _fail
+
+    if as_opml:
+        if fmt not in (None, "opml"):
+            raise click.UsageError(f"--opml and --format {fmt} contradict each other")
+        fmt = "opml"
+    if fmt is None:
+        raise click.UsageError("choose what to export: --format opml|json|jsonl|csv (or --opml)")
+    if fmt == "opml":
+        text, what = _export_opml(options)
+    else:
+        text, what = _export_trail(options, fmt)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        _fail(f"{out}: cannot write: {exc.strerror or exc}")
+    click.echo(f"Wrote {what} to {out}.", err=True)
+
+
+def _export_opml(options: Options) -> tuple[str, str]:
+    from datetime import UTC, datetime
+
+    from trailtui.cli import _fail
+    from trailtui.interop.opml import write_opml
+
+    path = _contacts_file(options)
+    _, book = _load(path)
+    if book is None:
+        _fail(f"{path}: no such file; create it or pass --contacts")
+    text = write_opml(book.contacts, now=datetime.now(UTC))
+    return text, f"{book.feed_count} feeds of {len(book.contacts)} contacts"
+
+
+def _export_trail(options: Options, fmt: str) -> tuple[str, str]:
+    from trailtui.cli import _workspace
+    from trailtui.interop.trail import format_trail
+    from trailtui.store import queries
+
+    workspace = _workspace(options, need_contacts=False)
+    try:
+        records = queries.full_trail(workspace.store)
+    finally:
+        workspace.close()
+    return format_trail(records, fmt), f"{len(records)} trail entries"

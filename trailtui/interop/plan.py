@@ -1,0 +1,323 @@
+"""The merge plan: for each candidate, add it, merge it into someone, or skip it.
+
+A candidate is the same person as a contact already in the file (or one met
+earlier in the same import) when they share an email address, a profile URL
+(compared without scheme, `www.` or trailing slash), a feed (by the location
+it is fetched from, so `github: ada` matches `https://github.com/ada.atom`),
+or an id (the slug of the name). A same-name match is not trusted when both
+sides have email addresses and none is shared: that is a namesake, added as
+a new contact with its own id.
+
+- **add**: nobody matches. The contact gets an id: the slug of the name, with
+  -2, -3 ... when that id is taken.
+- **merge**: it matches a contact in the file and brings links, feeds or tags
+  that contact does not have. Merges are reported, never applied: applying
+  one would mean rewriting that contact's lines in a hand-edited file. The
+  report shows what would be added, ready to copy.
+- **skip**: it matches and brings nothing new, or it repeats an entry earlier
+  in the same file (whose pending contact then takes its new links, feeds and
+  tags), or the reader could not use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from trailtui.contacts.schema import Contact, ContactBook, FeedSpec, slugify
+from trailtui.interop.model import Candidate, Reading
+from trailtui.interop.profiles import is_email, is_web_url, normalize_email, normalize_url
+
+ADD, MERGE, SKIP = "add", "merge", "skip"
+_NOT_IDENTITY = frozenset({"work"})  # an employer's site is shared by many people
+
+
+@dataclass
+class PlanItem:
+    action: str  # ADD, MERGE or SKIP
+    name: str
+    source: str
+    reason: str = ""
+    contact: dict[str, Any] | None = None  # ADD: the contact as it will be written
+    target: str | None = None  # MERGE / SKIP: the id of the contact it matches
+    additions: dict[str, Any] = field(default_factory=dict)  # MERGE: links, feeds, tags
+    notes: list[str] = field(default_factory=list)  # what was left out, and why
+
+
+@dataclass
+class ImportPlan:
+    format: str
+    items: list[PlanItem]
+
+    def of(self, action: str) -> list[PlanItem]:
+        return [item for item in self.items if item.action == action]
+
+    def new_contacts(self) -> list[dict[str, Any]]:
+        return [item.contact for item in self.of(ADD) if item.contact is not None]
+
+
+@dataclass
+class _Person:
+    """A contact already in the file, or one this import will add."""
+
+    id: str
+    name: str
+    source: str
+    pending: dict[str, Any] | None = None  # the data of a contact being added
+    emails: set[str] = field(default_factory=set)
+    urls: set[str] = field(default_factory=set)  # normalized profile URLs and feeds
+    link_keys: set[str] = field(default_factory=set)
+    tags: set[str] = field(default_factory=set)
+
+
+def _feed_mapping(feed: Any) -> Any:
+    return {"url": feed} if isinstance(feed, str) else feed
+
+
+def feed_location(feed: Any) -> str:
+    """Where a feed (as written in YAML) is fetched from. Raises ValueError."""
+    try:
+        spec = FeedSpec.model_validate(_feed_mapping(feed), context={"base_dir": None})
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+        raise ValueError(message) from None
+    return spec.location
+
+
+def _emails(links: Mapping[str, str]) -> set[str]:
+    found = set()
+    for value in links.values():
+        email = normalize_email(str(value))
+        if is_email(email):
+            found.add(email)
+    return found
+
+
+def _urls(links: Mapping[str, str]) -> set[str]:
+    return {
+        normalize_url(str(value))
+        for key, value in links.items()
+        if key not in _NOT_IDENTITY and is_web_url(str(value))
+    }
+
+
+class _Index:
+    def __init__(self) -> None:
+        self.people: list[_Person] = []
+        self.ids: set[str] = set()
+        self.by_email: dict[str, _Person] = {}
+        self.by_url: dict[str, _Person] = {}
+        self.by_slug: dict[str, _Person] = {}
+
+    def register(self, person: _Person, slug: str) -> None:
+        self.people.append(person)
+        self.ids.add(person.id)
+        self.by_slug.setdefault(slug, person)
+        self.by_slug.setdefault(person.id, person)
+        self.learn(person, person.emails, person.urls)
+
+    def learn(self, person: _Person, emails: Iterable[str], urls: Iterable[str]) -> None:
+        for email in emails:
+            person.emails.add(email)
+            self.by_email.setdefault(email, person)
+        for url in urls:
+            person.urls.add(url)
+            self.by_url.setdefault(url, person)
+
+    def unique_id(self, name: str) -> str:
+        base = slugify(name) or "contact"
+        candidate, n = base, 1
+        while candidate in self.ids:
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+
+def _existing(book: ContactBook | None) -> _Index:
+    index = _Index()
+    for contact in book.contacts if book else []:
+        person = _Person(
+            id=contact.id,
+            name=contact.name,
+            source="contacts file",
+            emails=_emails(contact.links),
+            urls=_urls(contact.links) | {normalize_url(f.location) for f in contact.feeds},
+            link_keys=set(contact.links),
+            tags={t.lower() for t in contact.tags},
+        )
+        index.register(person, slugify(contact.name))
+    return index
+
+
+@dataclass
+class _Prepared:
+    data: dict[str, Any]
+    emails: set[str]
+    urls: dict[str, str]  # normalized URL -> what it is (for the reason)
+    feeds: list[tuple[Any, str]]  # (feed as written, normalized location)
+    notes: list[str]
+
+
+def _prepare(candidate: Candidate) -> _Prepared:
+    data = {k: v for k, v in candidate.data.items() if v not in (None, "", [], {})}
+    notes: list[str] = []
+    feeds: list[tuple[Any, str]] = []
+    kept: list[Any] = []
+    for feed in data.get("feeds", []):
+        try:
+            location = normalize_url(feed_location(feed))
+        except ValueError as exc:
+            notes.append(f"left out feed {_show_feed(feed)}: {exc}")
+            continue
+        if all(location != known for _, known in feeds):
+            feeds.append((feed, location))
+            kept.append(feed)
+    if kept:
+        data["feeds"] = kept
+    else:
+        data.pop("feeds", None)
+    links = {str(k): str(v) for k, v in data.get("links", {}).items()}
+    urls = {
+        normalize_url(v): f"profile URL {v}"
+        for k, v in links.items()
+        if k not in _NOT_IDENTITY and is_web_url(v)
+    }
+    for feed, location in feeds:
+        urls.setdefault(location, f"feed {_show_feed(feed)}")
+    return _Prepared(data, _emails(links), urls, feeds, notes)
+
+
+def _show_feed(feed: Any) -> str:
+    if isinstance(feed, Mapping):
+        return ", ".join(f"{k}: {v}" for k, v in feed.items())
+    return str(feed)
+
+
+def _match(prepared: _Prepared, index: _Index) -> tuple[_Person | None, str, str]:
+    """(the person it matches, why, a note) — by email, URL or feed, then id."""
+    for email in sorted(prepared.emails):
+        if email in index.by_email:
+            return index.by_email[email], f"same email {email}", ""
+    for url, what in prepared.urls.items():
+        if url in index.by_url:
+            return index.by_url[url], f"same {what}", ""
+    wanted = str(prepared.data.get("id") or "")
+    if wanted and wanted in index.by_slug:
+        return index.by_slug[wanted], f"same id {wanted!r}", ""
+    slug = slugify(str(prepared.data.get("name", "")))
+    person = index.by_slug.get(slug)
+    if person is None:
+        return None, "", ""
+    if prepared.emails and person.emails and not prepared.emails & person.emails:
+        return None, "", f"a namesake of {person.name} ({person.id}) with other email addresses"
+    return person, f"same id {person.id!r} (from the name)", ""
+
+
+def _additions(prepared: _Prepared, person: _Person) -> dict[str, Any]:
+    additions: dict[str, Any] = {}
+    links = prepared.data.get("links", {})
+    new_links = {
+        key: value
+        for key, value in links.items()
+        if key not in person.link_keys
+        and normalize_url(value) not in person.urls
+        and normalize_email(value) not in person.emails
+    }
+    if new_links:
+        additions["links"] = new_links
+    new_feeds = [feed for feed, location in prepared.feeds if location not in person.urls]
+    if new_feeds:
+        additions["feeds"] = new_feeds
+    new_tags = [t for t in prepared.data.get("tags", []) if str(t).lower() not in person.tags]
+    if new_tags:
+        additions["tags"] = new_tags
+    return additions
+
+
+def describe_additions(additions: Mapping[str, Any]) -> str:
+    parts = [f"links.{k}: {v}" for k, v in additions.get("links", {}).items()]
+    parts += [f"feed {_show_feed(f)}" for f in additions.get("feeds", [])]
+    if additions.get("tags"):
+        parts.append("tags " + ", ".join(additions["tags"]))
+    return "; ".join(parts)
+
+
+def _fold(
+    person: _Person, additions: Mapping[str, Any], index: _Index, prepared: _Prepared
+) -> None:
+    """Remember what a merge or a folded duplicate adds, so it is not added twice."""
+    links = additions.get("links", {})
+    person.link_keys.update(links)
+    person.tags.update(str(t).lower() for t in additions.get("tags", []))
+    feed_urls = {loc for feed, loc in prepared.feeds if feed in additions.get("feeds", [])}
+    index.learn(person, _emails(links), _urls(links) | feed_urls)
+    if person.pending is not None:
+        data = person.pending
+        if links:
+            data.setdefault("links", {}).update(links)
+        if additions.get("feeds"):
+            data.setdefault("feeds", []).extend(additions["feeds"])
+        if additions.get("tags"):
+            data.setdefault("tags", []).extend(additions["tags"])
+
+
+def plan_import(reading: Reading, book: ContactBook | None) -> ImportPlan:
+    """What importing reading into book would do (nothing is written)."""
+    index = _existing(book)
+    items: list[tuple[int, PlanItem]] = [
+        (r.line, PlanItem(SKIP, r.name or "(no name)", r.source, r.reason))
+        for r in reading.rejected
+    ]
+    for candidate in reading.candidates:
+        items.append((candidate.line, _plan_one(candidate, index)))
+    items.sort(key=lambda pair: pair[0])  # stable: the file's order
+    return ImportPlan(reading.format, [item for _, item in items])
+
+
+def _plan_one(candidate: Candidate, index: _Index) -> PlanItem:
+    prepared = _prepare(candidate)
+    name = str(prepared.data.get("name", "")).strip()
+    person, why, note = _match(prepared, index)
+    notes = list(prepared.notes) + ([note] if note else [])
+    if person is not None:
+        additions = _additions(prepared, person)
+        _fold(person, additions, index, prepared)
+        if person.pending is not None:
+            reason = f"duplicate within the file of {person.name} ({person.source}): {why}"
+            if additions:
+                reason += f"; added to it: {describe_additions(additions)}"
+            return PlanItem(SKIP, name, candidate.source, reason, target=person.id, notes=notes)
+        if additions:
+            reason = f"{why}; would add {describe_additions(additions)}"
+            return PlanItem(
+                MERGE,
+                name,
+                candidate.source,
+                reason,
+                target=person.id,
+                additions=additions,
+                notes=notes,
+            )
+        reason = f"already in the contacts file as {person.name} ({person.id}): {why}"
+        return PlanItem(SKIP, name, candidate.source, reason, target=person.id, notes=notes)
+    wanted = str(prepared.data.get("id") or "")  # an id the file gives (a trailtui export)
+    data = {"name": name, "id": wanted if wanted else index.unique_id(name)}
+    data.update({k: v for k, v in prepared.data.items() if k not in ("name", "id")})
+    try:
+        Contact.model_validate(data, context={"base_dir": None})
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in error["loc"])
+        message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+        reason = f"not usable: {where}: {message}"
+        return PlanItem(SKIP, name or "(no name)", candidate.source, reason)
+    person = _Person(data["id"], name, candidate.source, pending=data)
+    person.link_keys.update(data.get("links", {}))
+    person.tags.update(str(t).lower() for t in data.get("tags", []))
+    index.register(person, slugify(name))
+    index.learn(person, prepared.emails, prepared.urls)
+    return PlanItem(ADD, name, candidate.source, contact=data, notes=notes)
