@@ -197,6 +197,89 @@ def contacts_check(options: Options, path: Path | None) -> None:
     )
 
 
+@contacts.command("add")
+@click.argument("name")
+@click.argument("source", required=False)
+@click.option("--why", default="", help="Why this person matters to you.")
+@click.option("--help-them", "help_them", default="", help="How you can help them now.")
+@click.option("--tier", type=click.Choice(["A", "B", "C"]), help="Tier (sets the cadence).")
+@click.option("--no-check", is_flag=True, help="Add SOURCE as written, without fetching it first.")
+@click.pass_obj
+def contacts_add(
+    options: Options,
+    name: str,
+    source: str | None,
+    why: str,
+    help_them: str,
+    tier: str | None,
+    no_check: bool,
+) -> None:
+    """Append a contact to the contacts file, leaving the rest of it as it is.
+
+    SOURCE is optional: a site (its feed is found for you), a feed URL, a local
+    file, or a shorthand such as github:ada, mastodon:@ada@hachyderm.io,
+    bluesky:ada.bsky.social, youtube:UC..., substack:ada, medium:@ada,
+    devto:ada or reddit:ada. It is fetched once first, to show what it gives.
+    """
+    from trailtui.contacts import ContactsError, parse_contacts
+    from trailtui.contacts.files import save_text
+    from trailtui.contacts.schema import slugify
+    from trailtui.contacts.starter import STARTER
+    from trailtui.contacts.yamltext import append_contacts
+    from trailtui.feeds.probe import SourceError, contact_mapping, feed_entry, probe_source
+
+    if options.demo:
+        _fail("the demo's contacts are not changed; pass --contacts FILE without --demo")
+    path = paths.contacts_path(options.contacts)
+    try:
+        text = path.read_bytes().decode("utf-8-sig") if path.exists() else STARTER
+        book = parse_contacts(text, name=str(path), base_dir=path.parent.resolve(), path=path)
+    except ContactsError as exc:
+        _report_problems(exc.problems)
+        _fail(f"fix {path} first (trailtui contacts check); nothing was added")
+    except (OSError, UnicodeError) as exc:
+        _fail(f"{path}: cannot read the contacts file: {exc}")
+    new_id = slugify(name) or "contact"
+    taken = {c.id: c.name for c in book.contacts}
+    if new_id in taken:
+        _fail(f"{taken[new_id]} already has the id {new_id!r}; use a name that tells them apart")
+    feeds: list[dict[str, str]] = []
+    if source:
+        try:
+            entry = feed_entry(source)
+        except SourceError as exc:
+            _fail(f"{source}: {exc}")
+        if no_check:
+            feeds = [entry]
+        else:
+            click.echo(f"Looking at {source}...", err=True)
+            probe = probe_source(source)
+            if not probe.ok:
+                _fail(f"no feed found: {probe.error} (add --no-check to add it anyway)")
+            for index, found in enumerate(probe.candidates):
+                mark = "*" if index == 0 else " "
+                click.echo(
+                    f" {mark} {found.title or '(untitled)'}: {found.url} ({found.entries} entries)"
+                )
+            if len(probe.candidates) > 1:
+                click.echo("   (* is added; add the others in the file if you want them)")
+            feeds = [probe.candidates[0].entry]
+    contact = contact_mapping(name, feeds, why=why, help=help_them, tier=tier)
+    new_text = append_contacts(text, [contact])
+    try:
+        parse_contacts(new_text, name=str(path), base_dir=path.parent.resolve(), path=path)
+    except ContactsError as exc:
+        _report_problems(exc.problems)
+        _fail(f"{path} would not be valid with this contact; nothing was added")
+    try:
+        backup = save_text(path, new_text)
+    except OSError as exc:
+        _fail(f"{path}: cannot write: {exc.strerror or exc}")
+    click.echo(f"Added {name.strip()} (id {new_id}) to {path}.")
+    if backup is not None:
+        click.echo(f"The previous version is in {backup}.")
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj

@@ -15,7 +15,7 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from trailtui import __version__, paths
 from trailtui.store import Store, meta, open_store
@@ -39,7 +39,7 @@ class Workspace:
         self.problems: list[Problem] = []
         self._book: ContactBook | None = None
         self._synced = False  # a valid contacts file is mirrored in the database
-        self._settings: dict[str, int] = {}
+        self._settings: dict[str, Any] = {}  # what start-up needs, kept without parsing
         self._scratch = scratch
 
     @property
@@ -56,11 +56,49 @@ class Workspace:
 
     @property
     def refresh_every(self) -> int:
-        return self._settings.get("refresh_every", DEFAULT_REFRESH_EVERY)
+        return int(self._settings.get("refresh_every", DEFAULT_REFRESH_EVERY))
+
+    @property
+    def keymap(self) -> dict[str, str]:
+        """Key overrides from settings.keys: binding id -> keys."""
+        return dict(self._settings.get("keys", {}))
+
+    @property
+    def theme(self) -> str | None:
+        theme = self._settings.get("theme")
+        return str(theme) if theme else None
+
+    @property
+    def contacts_exist(self) -> bool:
+        return self.contacts_path.exists()
+
+    def read_contacts_text(self) -> str:
+        """The contacts file as text (for the editor). Raises OSError/UnicodeError."""
+        return self.contacts_path.read_bytes().decode("utf-8-sig")
+
+    def save_contacts_text(self, text: str) -> SyncReport | None:
+        """Save the user's text atomically (keeping a .bak) and load it.
+
+        The text is saved even when it is not valid (the caller asked the user);
+        then `problems` says what is wrong and the last good contacts stay in use.
+        """
+        from trailtui.contacts.files import save_text
+
+        save_text(self.contacts_path, text)
+        return self.reload_contacts()
+
+    def create_starter_contacts(self) -> SyncReport | None:
+        """Write the commented starter file, unless a file is already there."""
+        from trailtui.contacts.starter import STARTER
+
+        if self.contacts_path.exists():
+            raise FileExistsError(f"{self.contacts_path} already exists")
+        return self.save_contacts_text(STARTER)
 
     def _fingerprint(self, data: bytes) -> str:
         digest = hashlib.sha256(data)
-        digest.update(f"\0{self.contacts_path.resolve()}\0{__version__}".encode())
+        # The layout of the cached settings is part of the fingerprint too.
+        digest.update(f"\0{self.contacts_path.resolve()}\0{__version__}\0settings-2".encode())
         return digest.hexdigest()
 
     def reload_contacts(self, *, force: bool = False) -> SyncReport | None:
@@ -86,7 +124,12 @@ class Workspace:
             return None
         report = sync_contacts(self.store, book)
         self._book, self.problems, self._synced = book, [], True
-        self._settings = {"refresh_every": int(book.settings.refresh_every.total_seconds())}
+        settings = book.settings
+        self._settings = {
+            "refresh_every": int(settings.refresh_every.total_seconds()),
+            "keys": dict(settings.keys),
+            "theme": settings.theme,
+        }
         if fingerprint:
             meta.put(
                 self.store,
@@ -107,7 +150,8 @@ def open_workspace(
     """Open the database and load the contacts (problems are kept, not raised).
 
     The demo reads the bundled example contacts and uses a throwaway database
-    unless --db is given. Raises StoreError if the database cannot be used.
+    (and a throwaway copy of the contacts) unless --db is given. Raises
+    StoreError if the database cannot be used.
     """
     scratch = None
     if demo:
@@ -115,6 +159,11 @@ def open_workspace(
         if db is None:
             scratch = Path(tempfile.mkdtemp(prefix="trailtui-demo-"))
             db = paths.sqlite_url(scratch / "demo.sqlite3")
+            if not contacts:
+                # A throwaway copy, so editing the demo's contacts never touches
+                # the installed package.
+                copy = shutil.copytree(paths.demo_dir(), scratch / "demo")
+                contacts_path = Path(copy) / "contacts.yaml"
     else:
         contacts_path = paths.contacts_path(contacts)
     try:

@@ -10,6 +10,7 @@ import dataclasses
 import webbrowser
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -32,6 +33,9 @@ from trailtui.ui.screens.prompt import TextPrompt
 from trailtui.ui.widgets.contact_panel import ContactPanel
 from trailtui.ui.widgets.feed_list import FeedList
 from trailtui.workspace import Workspace
+
+if TYPE_CHECKING:
+    from trailtui.ui.app import TrailApp
 
 # Trail keys: (key, kind, footer label, tooltip, asks for text)
 TRAIL_KEYS: list[tuple[str, Kind, str, str, bool]] = [
@@ -89,7 +93,29 @@ class MainScreen(Screen[None]):
         Binding(
             "F", "feed_health", "Feeds", tooltip="Feed health: errors and fixes", id="feed_health"
         ),
-        Binding("question_mark", "help", "Help", tooltip="Show every key", id="help"),
+        Binding(
+            "E",
+            "edit_contacts",
+            "Edit contacts",
+            tooltip="Edit contacts.yaml here, checked as you type",
+            id="edit_contacts",
+        ),
+        Binding(
+            "ctrl+e",
+            "edit_external",
+            "Edit in $EDITOR",
+            show=False,
+            tooltip="Edit contacts.yaml in your own editor ($VISUAL or $EDITOR)",
+            id="edit_external",
+        ),
+        Binding(
+            "a",
+            "add_contact",
+            "Add contact",
+            tooltip="Add someone: name, site or feed, why they matter",
+            id="add_contact",
+        ),
+        Binding("question_mark", "help", "Help", tooltip="Show every key", id="show_help"),
     ]
 
     @dataclass
@@ -206,17 +232,29 @@ class MainScreen(Screen[None]):
     def _empty_text(self) -> Text:
         ws = self.workspace
         if not ws.has_contacts:
+            if ws.contacts_exist:
+                return Text.assemble(
+                    ("contacts.yaml has problems.\n\n", "bold"),
+                    f"{ws.contacts_path} could not be loaded. Press E to see each problem "
+                    "where it is and fix it, or run: trailtui contacts check",
+                )
             return Text.assemble(
-                ("No contacts loaded.\n\n", "bold"),
+                ("No contacts yet.\n\n", "bold"),
                 f"trailtui reads your key people from {ws.contacts_path}.\n",
-                "Create that file (see the README for the format), point to one with "
-                "--contacts, or try the offline demo: trailtui --demo",
+                "Press a to add someone, E to start the file from a commented example, "
+                "or run trailtui import FILE (OPML, vCard, LinkedIn CSV). "
+                "To look around first: trailtui --demo",
             )
         book = ws.book
+        if book is not None and not book.contacts:
+            return Text.assemble(
+                ("No contacts yet.\n\n", "bold"),
+                "Press a to add someone who matters to you, or E to edit contacts.yaml.",
+            )
         if book is not None and not book.feed_count:
             return Text(
-                "None of your contacts has a feed yet. Add a 'feeds:' list to someone "
-                f"in {ws.contacts_path}."
+                "None of your contacts has a feed yet. Press a to add someone with a site "
+                f"or feed, or add a 'feeds:' list in {ws.contacts_path} (press E)."
             )
         return Text("No entries yet. Press r to fetch your contacts' feeds.")
 
@@ -314,6 +352,32 @@ class MainScreen(Screen[None]):
         webbrowser.open(link)
         self.notify(f"Opened {link}", timeout=3, markup=False)
 
+    # ---- contacts -----------------------------------------------------
+
+    def _trail_app(self) -> TrailApp:
+        from trailtui.ui.app import TrailApp
+
+        assert isinstance(self.app, TrailApp)
+        return self.app
+
+    def action_edit_contacts(self) -> None:
+        self._trail_app().edit_contacts()
+
+    def action_edit_external(self) -> None:
+        self._trail_app().edit_externally()
+
+    def action_add_contact(self) -> None:
+        self._trail_app().add_contact()
+
+    def contacts_changed(self) -> None:
+        """The contacts were reloaded: show the feed and the card as they are now."""
+        current = self.feed.current
+        self.load_feed(keep=current.id if current else None)
+        if self.showing_contact is not None:
+            self.load_card(self.showing_contact)
+        if self.workspace.has_contacts:
+            self.run_refresh(force=False)  # new feeds are due at once; others wait
+
     # ---- navigation ---------------------------------------------------
 
     def action_cursor_down(self) -> None:
@@ -390,7 +454,9 @@ class MainScreen(Screen[None]):
         current = self.feed.current
         self.load_feed(keep=current.id if current else None)
         if report.total:
-            text = f"{report.total} feeds refreshed: {report.new_entries} new entries"
+            feeds = "feed" if report.total == 1 else "feeds"
+            entries = "entry" if report.new_entries == 1 else "entries"
+            text = f"{report.total} {feeds} refreshed: {report.new_entries} new {entries}"
             if report.failures:
                 text += f", {len(report.failures)} failed (press F to see why)"
                 details = "\n".join(f"{o.url}: {o.error}" for o in report.failures[:5])

@@ -1,0 +1,35 @@
+"""The commented contacts file a new user starts from."""
+
+from __future__ import annotations
+
+STARTER = """\
+# trailtui contacts: the few dozen people who matter most to you.
+#
+# Choose them by two things: values you share, and relevance now (they solved
+# a problem you face, or matter to your work today). About 30 is plenty.
+# Edit this file by hand or press E in trailtui; press a to add someone.
+version: 1
+
+settings:
+  default_cadence: 14d          # how often to leave a trail, unless a tier or cadence says
+  tier_cadences: {A: 7d, B: 21d, C: 60d}
+  daily_goal: 3
+  refresh_every: 30m
+
+contacts: []
+# Replace the [] above with your people, one '- name:' entry each. Only the
+# name is required. For example:
+#
+# contacts:
+#   - name: Ada Lovelace
+#     tier: A                   # A, B or C: sets the cadence
+#     why: Shares my view that tools should teach
+#     help: Looking for beta readers for her book
+#     cadence: 7d               # overrides the tier (12h, 7d, 2w, 1mo)
+#     links: {website: "https://ada.example", email: ada@example.org}
+#     feeds:
+#       - https://ada.example/feed.xml   # a feed URL or a local file
+#       - blog: https://ada.example      # a site: its feed is found for you
+#       - github: ada                    # also mastodon, bluesky, youtube,
+#       - mastodon: "@ada@hachyderm.io"  # substack, medium, devto, reddit
+"""

@@ -1,0 +1,142 @@
+"""Importing people in the app: choose a file, read the plan, then apply it.
+
+Exactly what `trailtui import` does: the plan comes first (who would be
+added, who is already there, what is skipped and why) and nothing is written
+until the user presses "Add".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from trailtui.interop.apply import ImportOutcome, PlannedImport, apply_plan, plan_file
+from trailtui.interop.plan import ADD, MERGE, SKIP, ImportPlan
+from trailtui.workspace import Workspace
+
+
+def render_plan(plan: ImportPlan) -> RenderableType:
+    adds, merges, skips = plan.of(ADD), plan.of(MERGE), plan.of(SKIP)
+    lines: list[RenderableType] = [
+        Text(
+            f"{len(plan.items)} found: {len(adds)} to add, {len(merges)} already there with "
+            f"something new, {len(skips)} skipped.",
+            style="bold",
+        )
+    ]
+    for item in adds:
+        lines.append(Text(f"+ {item.name}  [{item.source}]", style="green"))
+    for item in merges:
+        lines.append(Text(f"~ {item.name} → {item.target}: {item.reason}", style="yellow"))
+    for item in skips:
+        lines.append(Text(f"- {item.name or '(no name)'}: {item.reason}", style="dim"))
+    return Group(*lines)
+
+
+class ImportScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    @dataclass
+    class Planned(Message):
+        result: PlannedImport | str  # or why there is no plan
+
+    @dataclass
+    class Applied(Message):
+        outcome: ImportOutcome
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.planned: PlannedImport | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import"):
+            yield Label("Import contacts", id="import-title")
+            yield Label(
+                "An OPML file from your feed reader, a vCard file, or LinkedIn's Connections.csv"
+            )
+            yield Input(placeholder="~/Downloads/Connections.csv", id="import-path")
+            with VerticalScroll(id="import-plan-box"):
+                yield Static(id="import-plan", markup=False)
+            with Horizontal(id="import-buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Read the file", id="read")
+                yield Button("Add them", id="apply", variant="primary", disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    def _show(self, renderable: RenderableType) -> None:
+        self.query_one("#import-plan", Static).update(renderable)
+
+    @on(Button.Pressed, "#read")
+    @on(Input.Submitted, "#import-path")
+    def read_file(self) -> None:
+        path = self.query_one("#import-path", Input).value.strip()
+        if not path:
+            self._show(Text("Type the path of the file to import.", style="yellow"))
+            return
+        self.planned = None
+        self.query_one("#apply", Button).disabled = True
+        self._show(Text(f"Reading {path}…", style="italic"))
+        self.make_plan(path)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def make_plan(self, path: str) -> None:
+        self.post_message(
+            self.Planned(plan_file(Path(path).expanduser(), self.workspace.contacts_path))
+        )
+
+    @on(Planned)
+    def show_plan(self, message: Planned) -> None:
+        if isinstance(message.result, str):
+            self._show(Text(message.result, style="bold red"))
+            return
+        self.planned = planned = message.result
+        self._show(render_plan(planned.plan))
+        count = len(planned.plan.new_contacts())
+        button = self.query_one("#apply", Button)
+        button.label = f"Add {count} contact{'s' if count != 1 else ''}"
+        button.disabled = count == 0
+
+    @on(Button.Pressed, "#apply")
+    def apply(self) -> None:
+        if self.planned is not None:
+            self.query_one("#apply", Button).disabled = True
+            self.write(self.planned)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def write(self, planned: PlannedImport) -> None:
+        outcome = apply_plan(planned)
+        if outcome.error is None:
+            self.workspace.reload_contacts()
+        self.post_message(self.Applied(outcome))
+
+    @on(Applied)
+    def applied(self, message: Applied) -> None:
+        outcome = message.outcome
+        if outcome.error is not None:
+            self._show(Text(outcome.error, style="bold red"))
+            return
+        from trailtui.ui.app import TrailApp
+
+        if isinstance(self.app, TrailApp):
+            self.app.contacts_saved(None)
+        self.notify(
+            f"Added {outcome.added} contacts to {self.workspace.contacts_path}.", markup=False
+        )
+        self.dismiss()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss()

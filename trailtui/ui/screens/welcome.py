@@ -1,0 +1,92 @@
+"""First run: there is no contacts file yet. Say where it goes and offer a start."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from trailtui.workspace import Workspace
+
+
+class WelcomeScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "dismiss_screen", "Not now")]
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+
+    def compose(self) -> ComposeResult:
+        path = self.workspace.contacts_path
+        with Vertical(id="welcome"):
+            yield Static(
+                Text.assemble(
+                    ("Welcome to trailtui\n\n", "bold"),
+                    "trailtui keeps the few dozen people who matter most to you in view: "
+                    "their posts merged into one feed, and a trail of every like, comment, "
+                    "thanks and offer of help you leave them.\n\n",
+                    "Your people live in one file you own and can edit by hand:\n",
+                    (f"  {path}\n", "bold"),
+                    "It does not exist yet.",
+                ),
+                id="welcome-text",
+            )
+            yield Button("Create it from a commented example and edit it", id="starter")
+            yield Button("Add my first contact", id="add")
+            yield Button("Import contacts (OPML, vCard, LinkedIn CSV)", id="import")
+            yield Button("Not now", id="later")
+            yield Static(
+                Text("To look around with made-up people first, quit and run: trailtui --demo"),
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#starter", Button).focus()
+
+    @on(Button.Pressed, "#starter")
+    def create_starter(self) -> None:
+        self.write_starter()
+
+    @work(thread=True, exclusive=True, group="starter", exit_on_error=False)
+    def write_starter(self) -> None:
+        try:
+            report = self.workspace.create_starter_contacts()
+        except (OSError, FileExistsError) as exc:
+            self.app.call_from_thread(
+                self.notify, f"Could not create the file: {exc}", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._created, report)
+
+    def _created(self, report: object) -> None:
+        from trailtui.ui.app import TrailApp
+
+        self.dismiss()
+        if isinstance(self.app, TrailApp):
+            self.app.contacts_saved(None)
+            self.notify(f"Created {self.workspace.contacts_path}.", markup=False)
+            self.app.edit_contacts()
+
+    @on(Button.Pressed, "#add")
+    def add_first(self) -> None:
+        from trailtui.ui.app import TrailApp
+
+        self.dismiss()
+        if isinstance(self.app, TrailApp):
+            self.app.add_contact()
+
+    @on(Button.Pressed, "#import")
+    def import_file(self) -> None:
+        from trailtui.ui.app import TrailApp
+
+        self.dismiss()
+        if isinstance(self.app, TrailApp):
+            self.app.import_contacts()
+
+    @on(Button.Pressed, "#later")
+    def action_dismiss_screen(self) -> None:
+        self.dismiss()
