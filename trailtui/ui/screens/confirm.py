@@ -11,7 +11,10 @@ from textual.widgets import Button, Label
 
 
 class Confirm(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "no", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "no", "Cancel"),
+        Binding("left,right,tab", "app.focus_next", "Other choice", show=False),
+    ]
 
     def __init__(self, title: str, body: str, *, yes: str, no: str = "Cancel") -> None:
         super().__init__()

@@ -60,7 +60,7 @@ class ImportScreen(ModalScreen[None]):
         self.planned: PlannedImport | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="import"):
+        with Vertical(id="import-box"):
             yield Label("Import contacts", id="import-title")
             yield Label(
                 "An OPML file from your feed reader, a vCard file, or LinkedIn's Connections.csv"
@@ -108,6 +108,8 @@ class ImportScreen(ModalScreen[None]):
         button = self.query_one("#apply", Button)
         button.label = f"Add {count} contact{'s' if count != 1 else ''}"
         button.disabled = count == 0
+        if count:
+            button.focus()  # Enter now applies the plan just read
 
     @on(Button.Pressed, "#apply")
     def apply(self) -> None:

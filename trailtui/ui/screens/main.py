@@ -182,7 +182,7 @@ class MainScreen(Screen[None]):
         self.panel.show_card(None)
         self.set_status("Loading your feed…")
         self.load_feed()
-        if self.workspace.problems:
+        if self.workspace.problems and self.workspace.contacts_exist:
             self.app.notify(
                 "\n".join(str(p) for p in self.workspace.problems[:5]),
                 title="contacts.yaml has problems",

@@ -14,7 +14,11 @@ from trailtui.workspace import Workspace
 
 
 class WelcomeScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "dismiss_screen", "Not now")]
+    BINDINGS = [
+        Binding("escape", "dismiss_screen", "Not now"),
+        Binding("down,j", "app.focus_next", "Next", show=False),
+        Binding("up,k", "app.focus_previous", "Previous", show=False),
+    ]
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
