@@ -42,7 +42,10 @@ async def settle(app: TrailApp, pilot) -> None:
     for _ in range(20):
         running = [w for w in app.workers if not w.is_finished]
         if not running:
+            # A finished worker's message may still start another worker:
+            # idle twice in a row, a moment apart, means settled.
             await pilot.pause()
+            await pilot.pause(0.05)
             if not [w for w in app.workers if not w.is_finished]:
                 return
         for worker in running:
