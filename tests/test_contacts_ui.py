@@ -25,6 +25,7 @@ from trailtui.workspace import open_workspace
 
 from .feedserver import FeedServer
 from .test_app import SIZE, screen_text, settle
+from .textdiff import insertions
 
 HEADER = "# My people. Hand-written; keep this comment.\n"
 
@@ -524,8 +525,46 @@ async def test_import_shows_the_plan_then_adds_and_keeps_the_file(
         assert book is not None and len(book.contacts) == 3 + count
         added = {c["name"] for c in screen.planned.plan.new_contacts()}
         assert added <= {c.name for c in book.contacts}
-    assert contacts.read_text().startswith(original)
+        # Ada is already there (same id); the file's site and folders were added to her.
+        assert screen.planned.plan.merges() == {
+            "ada": {
+                "links": {"website": "https://ada.example.org/"},
+                "feeds": ["https://ada.example.org/feed.xml"],
+                "tags": ["People", "Writing", "Engineering"],
+            }
+        }
+        ada = book.by_id()["ada"]
+        assert ada.links == {"website": "https://ada.example.org/"}
+        assert [f.url for f in ada.feeds][1:] == ["https://ada.example.org/feed.xml"]
+    insertions(original, contacts.read_text())  # every character of the user's text kept
     app.workspace.close()
+
+
+def test_import_plan_text_and_button_label() -> None:
+    from rich.console import Console
+
+    from trailtui.contacts import parse_contacts
+    from trailtui.interop.detect import read_file
+    from trailtui.interop.plan import plan_import
+    from trailtui.ui.screens.import_contacts import apply_label, render_plan
+
+    def shown(text: str, source: str) -> tuple[str, str]:
+        plan = plan_import(read_file(FIXTURES / source), parse_contacts(text), text)
+        console = Console(width=200, record=True)
+        console.print(render_plan(plan))
+        return console.export_text(), apply_label(plan)
+
+    ada = "contacts:\n  - name: Ada Quill\n    links: {email: ada@quill.example.com}\n"
+    plan_text, label = shown(ada, "contacts-v3.vcf")
+    assert "4 found: 2 to add, 1 contact already there to update with something new" in plan_text
+    assert "~ Ada Quill → ada-quill: same email" in plan_text
+    assert label == "Add 2, update 1"
+    _, label = shown(ada, "Connections.csv")
+    assert label == "Add 2, update 1"
+    anchored = ada.replace("links: {", "links: &l {") + "  - name: Bo\n    links: *l\n"
+    plan_text, label = shown(anchored, "contacts-v3.vcf")
+    assert "1 to merge by hand" in plan_text and "ada-quill is not changed" in plan_text
+    assert label == "Add 2 contacts"
 
 
 async def test_import_refuses_when_the_file_changed_since_the_plan(

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from trailtui.cli import main
 from trailtui.contacts import load_contacts
 
+from .textdiff import insertions
+
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
 HAND_WRITTEN = """\
@@ -54,19 +56,140 @@ def test_dry_run_then_apply_then_apply_again(tmp_path: Path) -> None:
 
     code, out, err = run("--contacts", str(contacts), "import", source, "--apply")
     assert code == 0, err
-    assert f"Added 2 contacts to {contacts}." in out
+    assert f"Added 2 contacts to {contacts} and updated 1 contact." in out
     assert f"The previous version is in {contacts}.bak." in out
     after = contacts.read_text(encoding="utf-8")
+    # Ada (already there) gained her LinkedIn profile and tag, inserted into her lines;
+    # the new contacts follow her; everything else is as it was, byte for byte.
+    ada = (
+        '    links: {email: ada@quill.example.com, linkedin: "https://www.linkedin.com/in/'
+        'ada-quill-example"}\n    tags: [linkedin]\n'
+    )
     point = after.index("  - name: Frank Ng")
-    assert after[:point] + after[after.index("  # - name: Someone") :] == HAND_WRITTEN
+    assert after[:point] + after[after.index("  # - name: Someone") :] == HAND_WRITTEN.replace(
+        "    links: {email: ada@quill.example.com}\n", ada
+    )
+    insertions(HAND_WRITTEN, after)
     assert (tmp_path / "contacts.yaml.bak").read_text(encoding="utf-8") == HAND_WRITTEN
     book = load_contacts(contacts)
     assert [c.id for c in book.contacts] == ["ada", "frank-ng", "grace-o-neil"]
+    assert book.contacts[0].tags == ["linkedin"]
 
     code, out, _ = run("--contacts", str(contacts), "import", source, "--apply")
     assert code == 0
-    assert "0 to add" in out and "Nothing to add" in out
+    assert "0 to add, 0 contacts to update" in out
+    assert "Nothing to add, nothing new to merge" in out
     assert contacts.read_text(encoding="utf-8") == after
+
+
+BLOCK_STYLE = """\
+# People I keep up with.
+version: 1
+
+contacts:
+  - name: Ada Quill   # met in Lisbon
+    id: ada
+    links:
+      email: ada@quill.example.com   # work address
+      # website: ask her
+    tags: [mentor]
+
+  - name: Bo Lind
+    why: writes about tools   # and bikes
+
+# the end
+"""
+
+ADA_CARD = """\
+BEGIN:VCARD
+VERSION:4.0
+FN:Ada Q.
+EMAIL:ADA@quill.example.com
+URL:https://github.com/adaquill
+END:VCARD
+"""
+
+
+def test_a_merge_adds_the_new_link_under_that_contact(tmp_path: Path) -> None:
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text(BLOCK_STYLE, encoding="utf-8")
+    card = tmp_path / "ada.vcf"
+    card.write_text(ADA_CARD, encoding="utf-8")
+
+    code, out, err = run("--contacts", str(contacts), "import", str(card))
+    assert code == 0, err
+    assert "Already there, with something new (1; --apply adds it to them):" in out
+    assert (
+        "~ Ada Q. [card 1 (line 1)] -> ada: same email ada@quill.example.com; would add "
+        "links.github: https://github.com/adaquill; feed github: adaquill"
+    ) in out
+    assert "0 to add, 1 contact to update, 0 skipped." in out
+    assert contacts.read_text(encoding="utf-8") == BLOCK_STYLE
+
+    code, out, err = run("--contacts", str(contacts), "import", str(card), "--apply")
+    assert code == 0, err
+    assert f"Updated 1 contact in {contacts}." in out
+    assert contacts.read_text(encoding="utf-8") == BLOCK_STYLE.replace(
+        "      # website: ask her\n    tags: [mentor]\n",
+        "      # website: ask her\n"
+        "      github: https://github.com/adaquill\n"
+        "    tags: [mentor]\n"
+        "    feeds:\n"
+        "      - github: adaquill\n",
+    )
+    assert (tmp_path / "contacts.yaml.bak").read_text(encoding="utf-8") == BLOCK_STYLE
+    [ada, bo] = load_contacts(contacts).contacts
+    assert ada.links["github"] == "https://github.com/adaquill"
+    assert [f.github for f in ada.feeds] == ["adaquill"]
+    assert bo.why == "writes about tools"
+
+    after = contacts.read_bytes()
+    code, out, _ = run("--contacts", str(contacts), "import", str(card), "--apply")
+    assert code == 0 and "nothing new" in out
+    assert contacts.read_bytes() == after
+
+
+def test_a_link_that_differs_is_kept_and_said(tmp_path: Path) -> None:
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text(
+        BLOCK_STYLE.replace(
+            "      # website: ask her\n", "      github: https://github.com/adaquill\n"
+        ),
+        encoding="utf-8",
+    )
+    card = tmp_path / "ada.vcf"
+    card.write_text(
+        ADA_CARD.replace("EMAIL:ADA@quill.example.com", "EMAIL:ada@home.example.org"),
+        encoding="utf-8",
+    )
+    code, out, err = run("--contacts", str(contacts), "import", str(card), "--apply")
+    assert code == 0, err
+    assert "-> ada: same profile URL https://github.com/adaquill; would add feed github" in out
+    assert (
+        "note: links.email differs (ada@home.example.org); kept yours (ada@quill.example.com)"
+    ) in out
+    [ada, _] = load_contacts(contacts).contacts
+    assert ada.links["email"] == "ada@quill.example.com"
+    assert [f.github for f in ada.feeds] == ["adaquill"]
+
+
+def test_a_contact_written_with_anchors_is_left_to_merge_by_hand(tmp_path: Path) -> None:
+    contacts = tmp_path / "contacts.yaml"
+    text = BLOCK_STYLE.replace("    links:\n", "    links: &ada\n").replace(
+        "    why: writes about tools   # and bikes\n",
+        "    why: writes about tools   # and bikes\n    links: *ada\n",
+    )
+    contacts.write_text(text, encoding="utf-8")
+    card = tmp_path / "ada.vcf"
+    card.write_text(ADA_CARD, encoding="utf-8")
+    code, out, err = run("--contacts", str(contacts), "import", str(card), "--apply")
+    assert code == 0, err
+    assert "Already there, with something new, to copy by hand (1):" in out
+    assert "ada is not changed: it shares text with another entry through a YAML anchor" in out
+    assert "1 to merge by hand" in out
+    assert "Nothing to add, nothing new to merge" in out
+    assert contacts.read_text(encoding="utf-8") == text
+    assert not (tmp_path / "contacts.yaml.bak").exists()
 
 
 @pytest.mark.parametrize(

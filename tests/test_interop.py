@@ -9,6 +9,7 @@ import listparser
 import pytest
 
 from trailtui.contacts import parse_contacts
+from trailtui.interop.apply import PlannedImport, apply_plan, plan_file
 from trailtui.interop.detect import detect_format, read_data, read_file
 from trailtui.interop.model import InteropError
 from trailtui.interop.opml import read_opml, write_opml
@@ -16,6 +17,8 @@ from trailtui.interop.plan import ADD, MERGE, SKIP, plan_import
 from trailtui.interop.profiles import classify, normalize_url
 from trailtui.interop.trail import format_trail
 from trailtui.store.records import TrailRecord
+
+from .textdiff import insertions
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -403,6 +406,108 @@ def test_unique_ids_within_one_import() -> None:
         "https://one.example.org/f",
         "https://two.example.org/f",
     ]
+
+
+def test_merges_of_one_contact_are_combined_and_anchored_ones_left_by_hand() -> None:
+    text = EXISTING.replace("  - name: Bo Lind\n", "  - name: Bo Lind\n    tags: &t [x]\n")
+    text += "  - name: Dee\n    tags: *t\n"
+    book = parse_contacts(text)
+    plan = plan_import(read_file(FIXTURES / "subscriptions.opml"), book, text)
+    [bo] = [i for i in plan.items if i.target == "bo-lind"]
+    assert bo.action == MERGE and "YAML anchor" in bo.by_hand
+    assert plan.by_hand() == [bo] and bo not in plan.to_merge()
+    assert "bo-lind" not in plan.merges()
+    # Without the text the plan cannot tell.
+    assert not plan_import(read_file(FIXTURES / "subscriptions.opml"), book).by_hand()
+    opml = (
+        b"<opml><body>"
+        b"<outline text='Sam' category='/a' xmlUrl='https://one.example.org/f'/>"
+        b"<outline text='Sam' category='/b' xmlUrl='https://two.example.org/f'/>"
+        b"</body></opml>"
+    )
+    text = "contacts:\n  - name: Other\n    id: sam\n"
+    plan = plan_import(read_data(opml), parse_contacts(text), text)
+    assert plan.merges() == {
+        "sam": {
+            "feeds": ["https://one.example.org/f", "https://two.example.org/f"],
+            "tags": ["a", "b"],
+        }
+    }
+
+
+def _planned(tmp_path: Path, contacts_text: str, source: str) -> PlannedImport:
+    contacts = tmp_path / "contacts.yaml"
+    contacts.write_text(contacts_text, encoding="utf-8")
+    planned = plan_file(FIXTURES / source, contacts)
+    assert not isinstance(planned, str)
+    return planned
+
+
+def test_apply_writes_adds_and_merges_in_one_save(tmp_path: Path) -> None:
+    planned = _planned(tmp_path, EXISTING, "subscriptions.opml")
+    outcome = apply_plan(planned)
+    assert outcome.error is None, outcome.error
+    assert (outcome.added, outcome.updated) == (3, 2)
+    assert outcome.backup is not None and outcome.backup.read_text(encoding="utf-8") == EXISTING
+    after = planned.contacts_path.read_text(encoding="utf-8")
+    insertions(EXISTING, after)
+    book = parse_contacts(after)
+    assert len(book.contacts) == 5 + 3
+    ada, bo = book.by_id()["ada"], book.by_id()["bo-lind"]
+    assert ada.links == {"email": "ada@quill.example.com", "website": "https://ada.example.org/"}
+    assert ada.tags == ["People", "Writing", "Engineering"]
+    assert [f.url for f in ada.feeds] == ["https://ada.example.org/feed.xml"]
+    assert bo.tags == ["People", "Writing", "essays", "Sweden"]
+    # The same import again: nothing left to do.
+    again = plan_file(FIXTURES / "subscriptions.opml", planned.contacts_path)
+    assert not isinstance(again, str)
+    assert not again.plan.new_contacts() and not again.plan.merges()
+
+
+def test_apply_refuses_a_file_changed_since_the_plan(tmp_path: Path) -> None:
+    planned = _planned(tmp_path, EXISTING, "Connections.csv")
+    assert planned.plan.merges() and not planned.plan.new_contacts()
+    planned.contacts_path.write_text(EXISTING + "# edited meanwhile\n", encoding="utf-8")
+    outcome = apply_plan(planned)
+    assert outcome.error and "changed since the plan" in outcome.error
+    assert outcome.updated == 0
+    assert planned.contacts_path.read_text(encoding="utf-8").endswith("# edited meanwhile\n")
+
+
+def test_apply_never_rewrites_a_contact_the_plan_did_not_know_to_leave(tmp_path: Path) -> None:
+    text = EXISTING.replace("    id: ada\n", "    id: ada\n    <<: {why: shared}\n")
+    planned = _planned(tmp_path, text, "Connections.csv")
+    assert [i.target for i in planned.plan.by_hand()] == ["ada"]
+    # A plan made without the file's text cannot tell; applying it still refuses.
+    blind = PlannedImport(
+        planned.source,
+        planned.contacts_path,
+        plan_import(read_file(FIXTURES / "Connections.csv"), planned.book),
+        planned.original,
+        planned.book,
+    )
+    outcome = apply_plan(blind)
+    assert outcome.error and "without rewriting it" in outcome.error
+    assert "merge key" in str(outcome.problems[0])
+    assert planned.contacts_path.read_text(encoding="utf-8") == text
+    # The plan that knows applies the other merges.
+    outcome = apply_plan(planned)
+    assert outcome.error is None and outcome.updated == 2
+    after = parse_contacts(planned.contacts_path.read_text(encoding="utf-8")).by_id()
+    assert after["ada"].links == {"email": "ada@quill.example.com"}
+    assert after["frank-ng"].links["email"] == "frank@example.com"
+
+
+def test_apply_refuses_a_result_that_changes_a_contact_it_should_not(tmp_path: Path) -> None:
+    # A line added after a `|` value that ends the file without a line break would
+    # give that value a line break: the loaded contacts show it, nothing is written.
+    text = "contacts:\n  - name: Zed\n    notes: |\n      no line break after this"
+    planned = _planned(tmp_path, text, "contacts-v4.vcf")
+    assert planned.plan.new_contacts()
+    outcome = apply_plan(planned)
+    assert outcome.error and "did not come out as planned" in outcome.error
+    assert planned.contacts_path.read_text(encoding="utf-8") == text
+    assert outcome.backup is None
 
 
 # --------------------------------------------------------------------------- trail

@@ -128,6 +128,21 @@ def test_comment_lines_inside_the_last_item_stay_with_it() -> None:
     assert new == old.replace("    # feeds: to do\n", "    # feeds: to do\n  - name: Bo\n")
 
 
+def test_contacts_separated_by_blank_lines_get_one_too() -> None:
+    old = "contacts:\n  - name: Ann\n\n  - name: Bo\n    notes: |\n      hi\n\n# end\n"
+    new = append_contacts(old, [{"name": "Cy"}, {"name": "Dee"}])
+    assert new == old.replace("      hi\n", "      hi\n\n  - name: Cy\n\n  - name: Dee\n"), (
+        "after Bo's last line of text, before the blank line that was there"
+    )
+    crlf = old.replace("\n", "\r\n")
+    assert append_contacts(crlf, [{"name": "Cy"}]) == crlf.replace(
+        "      hi\r\n", "      hi\r\n\r\n  - name: Cy\r\n"
+    )
+    # Not every two are apart: no blank line is added.
+    old = "contacts:\n  - name: Ann\n\n  - name: Bo\n  - name: Cy\n"
+    assert append_contacts(old, [{"name": "Dee"}]) == old + "  - name: Dee\n"
+
+
 def test_crlf_file_stays_crlf() -> None:
     old = "version: 1\r\ncontacts:\r\n  - name: Ann\r\n# end\r\n"
     new = append_contacts(old, NEW)

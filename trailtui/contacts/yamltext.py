@@ -1,4 +1,4 @@
-"""contacts.yaml as text: new contacts are inserted, the user's file is never re-dumped.
+"""contacts.yaml as text: new contacts and new values are inserted, never re-dumped.
 
 Dumping a file that someone edits by hand would lose their comments, blank
 lines, quoting and order. So trailtui never re-dumps: `append_contacts` finds,
@@ -7,6 +7,11 @@ from the positions PyYAML's composer records, the one place where the
 before and after that point stays as it was (the one exception: an empty
 `contacts: []`, `contacts: null` or `contacts: ~`, whose `[]` or null gives way
 to a block list, one contact per `- name:` entry).
+
+`merge_into_contacts` adds links, feeds and tags to contacts that are already
+there the same way: new lines or flow items are inserted at the end of the
+contact's `links:`, `feeds:` or `tags:` (or a new key after its last value);
+only a null value (`links:` with nothing, `~`) is replaced.
 
 `contact_yaml` renders one contact in the block style people write by hand;
 `dump_document` writes a whole fresh file from a validated book (for export).
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -70,6 +76,7 @@ _ESCAPES = {
     "\u2028": "\\L",
     "\u2029": "\\P",
 }
+_REST_OF_LINE = re.compile(r"[ \t]*(#[^\r\n]*)?(\r\n|\n)")  # spaces and a comment, if any
 _FLOW_WIDTH = 88  # a list longer than this on one line is written one item a line
 STEP = "  "
 
@@ -280,6 +287,39 @@ def _content_end(node: yaml.Node, seen: set[int] | None = None) -> int:
     return max([node.start_mark.index, *ends])
 
 
+def _last_leaf(node: yaml.Node, seen: set[int] | None = None) -> yaml.Node:
+    """The scalar or flow collection that ends last in node (keys included)."""
+    seen = seen if seen is not None else set()
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
+        return node
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            children.extend((key, value))
+    elif isinstance(node, yaml.SequenceNode):
+        children.extend(node.value)
+    leaves = [_last_leaf(child, seen) for child in children if id(child) not in seen]
+    return max(leaves, key=lambda leaf: leaf.end_mark.index, default=node)
+
+
+def _text_end(text: str, node: yaml.Node) -> int:
+    """Where node's own text ends: after its last scalar or flow collection.
+
+    A `|` or `>` block scalar's end mark lies past the blank lines after it;
+    they are not part of its value (unless it keeps them with `+`), so the end
+    is its last line with text.
+    """
+    leaf = _last_leaf(node)
+    end = int(leaf.end_mark.index)
+    if isinstance(leaf, yaml.ScalarNode) and leaf.style in ("|", ">"):
+        header = re.match(r"[|>][0-9+-]*", text[leaf.start_mark.index : leaf.start_mark.index + 8])
+        if header is not None and "+" not in header.group():
+            while end > leaf.start_mark.index and text[end - 1] in " \t\r\n":
+                end -= 1
+    return end
+
+
 def _line_end(text: str, index: int) -> int:
     """The start of the line after the one holding index (len(text) at the end)."""
     if index > 0 and text[index - 1] in "\n\r\x85\u2028\u2029" and not text.startswith("\n", index):
@@ -362,16 +402,37 @@ def _append_to(
     if value.flow_style:
         return _append_flow(text, value, contacts, newline)
     dash = value.start_mark.column
-    point = _skip_item_comments(text, _line_end(text, _content_end(value)), dash)
-    return _insert_block(text, point, " " * dash, contacts, newline)
+    point = _skip_item_comments(text, _line_end(text, _text_end(text, value)), dash)
+    return _insert_block(
+        text, point, " " * dash, contacts, newline, spaced=_items_spaced(text, value)
+    )
 
 
 def _insert_block(
-    text: str, point: int, pad: str, contacts: Sequence[Mapping[str, Any]], newline: str
+    text: str,
+    point: int,
+    pad: str,
+    contacts: Sequence[Mapping[str, Any]],
+    newline: str,
+    *,
+    spaced: bool = False,
 ) -> str:
     head = newline if point == len(text) and text and not _LINE_BREAK.match(text[-1]) else ""
-    block = _with_newline("".join(contact_yaml(c, pad) for c in contacts), newline)
+    gap = "\n" if spaced else ""
+    block = _with_newline("".join(gap + contact_yaml(c, pad) for c in contacts), newline)
     return text[:point] + head + block + text[point:]
+
+
+def _items_spaced(text: str, node: yaml.SequenceNode) -> bool:
+    """Whether every two items of a block list are separated by a blank line."""
+    if len(node.value) < 2:
+        return False
+    for before, after in zip(node.value, node.value[1:], strict=False):
+        start = _line_end(text, _text_end(text, before))
+        stop = text.rfind("\n", 0, after.start_mark.index) + 1
+        if not any(not line.strip(" \t") for line in text[start:stop].splitlines()):
+            return False
+    return True
 
 
 def _append_flow(
@@ -380,26 +441,41 @@ def _append_flow(
     contacts: Sequence[Mapping[str, Any]],
     newline: str,
 ) -> str:
-    items = [flow(c, contact=True) for c in contacts]
+    return _apply_edits(
+        text, [_flow_insertion(text, node, [flow(c, contact=True) for c in contacts], newline)]
+    )
+
+
+def _flow_insertion(text: str, node: yaml.Node, items: Sequence[str], newline: str) -> _Edit:
+    """items (flow text) added at the end of a flow list or mapping, in its style."""
+    close = node.end_mark.index - 1
+    if text[close : close + 1] not in ("]", "}"):  # pragma: no cover - PyYAML's marks
+        raise _problem(node, "cannot find the end of this flow collection")
+    if not node.value:  # [] or {}: the items go inside
+        return _Edit(close, close, ", ".join(items))
     last = node.value[-1]
-    point = last.end_mark.index
-    comma = _comma_after(text, point, node.end_mark.index - 1)
+    if isinstance(last, tuple):  # a mapping's last (key, value)
+        point = max(last[0].end_mark.index, last[1].end_mark.index)
+        pad = " " * last[0].start_mark.column
+    else:
+        point = last.end_mark.index
+        pad = " " * last.start_mark.column
+    comma = _comma_after(text, point, close)
     if comma is not None:
         point = comma + 1
-    pad = " " * last.start_mark.column
-    if node.end_mark.line == node.start_mark.line:
+    if not _REST_OF_LINE.match(text, point):  # the bracket closes on this line
         sep = [" "] * len(items)
-    elif comma is not None and re.match(r"[ \t]*(#[^\r\n]*)?(\r\n|\n)", text[point:]):
+    elif comma is not None:
         # After `item,  # comment`: whole lines, each ending in a comma.
         point = _line_end(text, point)
-        return text[:point] + "".join(f"{pad}{item},{newline}" for item in items) + text[point:]
+        return _Edit(point, point, "".join(f"{pad}{item},{newline}" for item in items))
     else:
         sep = [newline + pad] * len(items)
     block = "".join(
         ("" if comma is not None and i == 0 else ",") + sep[i] + item
         for i, item in enumerate(items)
     )
-    return text[:point] + block + text[point:]
+    return _Edit(point, point, block)
 
 
 def _comma_after(text: str, start: int, stop: int) -> int | None:
@@ -415,6 +491,280 @@ def _comma_after(text: str, start: int, stop: int) -> int | None:
             continue
         index += 1
     return None
+
+
+# -- adding to contacts that are there ------------------------------------------------
+
+# The keys a merge may add to, in the order new ones are written (as in CONTACT_ORDER).
+MERGE_KEYS = ("tags", "links", "feeds")
+_NULL_TAG = "tag:yaml.org,2002:null"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """Replace text[start:end] (empty for an insertion) with new."""
+
+    start: int
+    end: int
+    new: str
+    lines: bool = False  # new is whole lines, inserted at the start of a line
+
+
+def _apply_edits(text: str, edits: Sequence[_Edit]) -> str:
+    out: list[str] = []
+    done = 0
+    for edit in sorted(edits, key=lambda e: e.start):  # stable: equal points keep their order
+        if edit.start < done:  # pragma: no cover - the edits come from distinct places
+            raise ValueError("overlapping edits")
+        out.append(text[done : edit.start])
+        new = edit.new
+        if edit.lines and edit.start == len(text):
+            so_far = "".join(out)
+            if so_far and not _LINE_BREAK.match(so_far[-1]):
+                new = _newline_of(text) + new  # the file does not end with a line break
+        out.append(new)
+        done = edit.end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _contacts_list(text: str) -> tuple[yaml.Node, list[yaml.Node]]:
+    """The document's root node and its contacts' nodes, in the file's order."""
+    root = _compose(text)
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "contacts":
+                if isinstance(value, yaml.SequenceNode):
+                    return root, list(value.value)
+                raise _problem(value, "'contacts:' is not a list")
+    raise _problem(root, "there is no 'contacts:' list")
+
+
+def _shared(root: yaml.Node) -> set[int]:
+    """The nodes that appear more than once in the document (through an alias)."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            shared.add(id(node))
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return shared
+
+
+def _refusal(text: str, node: yaml.Node, shared: set[int]) -> str | None:
+    """Why lines cannot be inserted into this contact, or None."""
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        return "it is not a mapping of keys"
+    if not node.flow_style and _open_block_scalar_at_end(text, node):
+        return (
+            "it ends the file with a multi-line (| or >) value and no line break after it, "
+            "which a line added after it would change; add a line break at the end of the file"
+        )
+    stack: list[yaml.Node] = [node]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in shared:
+            return "it shares text with another entry through a YAML anchor and alias (& and *)"
+        if id(current) in seen:  # pragma: no cover - a repeated node is in shared
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                if key.tag == _MERGE_TAG:
+                    return "it uses a YAML merge key (<<)"
+                stack.extend((key, value))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return None
+
+
+def _open_block_scalar_at_end(text: str, node: yaml.Node) -> bool:
+    """Whether node ends the text with a | or > value (not `-`) and no line break:
+    any line after it would add a line break to that value."""
+    leaf = _last_leaf(node)
+    if not isinstance(leaf, yaml.ScalarNode) or leaf.style not in ("|", ">"):
+        return False
+    if _line_end(text, _text_end(text, node)) != len(text) or _LINE_BREAK.match(text[-1]):
+        return False
+    header = re.match(r"[|>][0-9+-]*", text[leaf.start_mark.index : leaf.start_mark.index + 8])
+    return header is None or "-" not in header.group()
+
+
+def unmergeable(text: str) -> dict[int, str]:
+    """For each contact (by position) that `merge_into_contacts` refuses: why.
+
+    Raises ContactsError when the text is not YAML or has no `contacts:` list.
+    """
+    root, contacts = _contacts_list(text)
+    shared = _shared(root)
+    found = {index: _refusal(text, node, shared) for index, node in enumerate(contacts)}
+    return {index: reason for index, reason in found.items() if reason is not None}
+
+
+def merge_into_contact(text: str, index: int, additions: Mapping[str, Any]) -> str:
+    """text with additions (links, feeds, tags) inserted into contact number index."""
+    return merge_into_contacts(text, {index: additions})
+
+
+def merge_into_contacts(text: str, merges: Mapping[int, Mapping[str, Any]]) -> str:
+    """text with new links, feeds and tags inserted into contacts that are there.
+
+    merges maps a contact's position in the `contacts:` list to what it gains:
+    {"links": {key: value}, "feeds": [feed, ...], "tags": [tag, ...]}. Nothing
+    the user wrote is rewritten or moved; lines and items are only inserted:
+
+    - into a block mapping or list: new `key: value` / `- item` lines after its
+      last entry, at the same indentation (after comment lines indented as
+      deep as the entries, which belong to them);
+    - into a flow mapping or list: `, item` before the closing bracket (inside
+      an empty `{}` or `[]`);
+    - a key the contact lacks: added after the contact's last value (and the
+      comment lines indented as deep as its keys), in the block style of
+      `contact_yaml`, or as `, key: value` in a flow mapping contact;
+    - a key whose value is null (`links:` with nothing, `~`, `null`): the one
+      case where text is replaced; the null gives way to the new value.
+
+    A link key the contact already has keeps its value (the new one is
+    dropped). Contacts that use YAML anchors, aliases or merge keys are
+    refused (`unmergeable` says which). Line endings follow the file.
+    Raises ContactsError for unusable text or a refused contact.
+    """
+    wanted = {
+        index: additions
+        for index, additions in merges.items()
+        if any(additions.get(key) for key in MERGE_KEYS)
+    }
+    if not wanted:
+        return text
+    for additions in wanted.values():
+        unknown = set(additions) - set(MERGE_KEYS)
+        if unknown:
+            raise ValueError(f"cannot merge {', '.join(sorted(unknown))} into a contact")
+    newline = _newline_of(text)
+    root, contacts = _contacts_list(text)
+    shared = _shared(root)
+    edits: list[_Edit] = []
+    for index in sorted(wanted):
+        if not 0 <= index < len(contacts):
+            raise IndexError(f"there is no contact number {index} (the file has {len(contacts)})")
+        node = contacts[index]
+        reason = _refusal(text, node, shared)
+        if reason is not None:
+            raise _problem(node, f"cannot add to this contact without rewriting it: {reason}")
+        assert isinstance(node, yaml.MappingNode)
+        edits.extend(_contact_edits(text, node, wanted[index], newline))
+    return _apply_edits(text, edits)
+
+
+def _contact_edits(
+    text: str, node: yaml.MappingNode, additions: Mapping[str, Any], newline: str
+) -> list[_Edit]:
+    pairs = {
+        key.value: (key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)
+    }
+    edits: list[_Edit] = []
+    missing: dict[str, Any] = {}
+    for name in MERGE_KEYS:
+        value = additions.get(name)
+        if not value:
+            continue
+        if name not in pairs:
+            missing[name] = value
+            continue
+        key, current = pairs[name]
+        if name == "links" and isinstance(current, yaml.MappingNode):
+            have = {k.value for k, _ in current.value if isinstance(k, yaml.ScalarNode)}
+            value = {k: v for k, v in value.items() if k not in have}
+            if not value:
+                continue
+        edits.extend(_value_edits(text, key, current, name, value, node.flow_style, newline))
+    if not missing:
+        return edits
+    if node.flow_style:
+        items = [f"{scalar(name, flow=True)}: {flow(value)}" for name, value in missing.items()]
+        edits.append(_flow_insertion(text, node, items, newline))
+        return edits
+    column = node.value[0][0].start_mark.column
+    lines = [
+        line for name, value in missing.items() for line in _entry_lines(name, value, " " * column)
+    ]
+    edits.append(_line_insertion(text, _after(text, node, column), lines, newline))
+    return edits
+
+
+def _value_edits(
+    text: str,
+    key: yaml.ScalarNode,
+    node: yaml.Node,
+    name: str,
+    value: Any,
+    in_flow: bool,
+    newline: str,
+) -> list[_Edit]:
+    """Edits adding value to the contact's existing `name:` (whose value is node)."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG:
+        return _replace_null(text, key, node, name, value, in_flow, newline)
+    if name == "links":
+        if not isinstance(node, yaml.MappingNode):
+            raise _problem(node, "'links:' is not a mapping; cannot add links to it")
+        if node.flow_style:
+            items = [f"{scalar(k, flow=True)}: {flow(v)}" for k, v in value.items()]
+            return [_flow_insertion(text, node, items, newline)]
+        column = node.value[0][0].start_mark.column
+        lines = [line for k, v in value.items() for line in _entry_lines(k, v, " " * column)]
+        return [_line_insertion(text, _after(text, node, column), lines, newline)]
+    if not isinstance(node, yaml.SequenceNode):
+        raise _problem(node, f"'{name}:' is not a list; cannot add to it")
+    if node.flow_style:
+        return [_flow_insertion(text, node, [flow(item) for item in value], newline)]
+    column = node.start_mark.column  # the dashes'
+    lines = _sequence_lines(value, " " * column)
+    return [_line_insertion(text, _after(text, node, column), lines, newline)]
+
+
+def _replace_null(
+    text: str,
+    key: yaml.ScalarNode,
+    node: yaml.ScalarNode,
+    name: str,
+    value: Any,
+    in_flow: bool,
+    newline: str,
+) -> list[_Edit]:
+    """`name:` with nothing, `~` or `null` takes value: the null is the only text replaced."""
+    start, end = node.start_mark.index, node.end_mark.index
+    if in_flow:
+        new = flow(value)
+        return [_Edit(start, end, new if start != end else " " + new)]
+    pad = " " * key.start_mark.column
+    lines = _entry_lines(name, value, pad)
+    head = f"{pad}{scalar(name)}:"
+    if len(lines) == 1:  # tags: [a, b]
+        new = lines[0][len(head) :]
+        return [_Edit(start, end, new.lstrip(" ") if start != end else new)]
+    edits = [_Edit(start, end, "")] if start != end else []
+    edits.append(_line_insertion(text, _line_end(text, end), lines[1:], newline))
+    return edits
+
+
+def _after(text: str, node: yaml.Node, column: int) -> int:
+    """The start of the line after node's text and the comment lines indented at
+    least to column that follow it."""
+    return _skip_item_comments(text, _line_end(text, _text_end(text, node)), max(column, 1) - 1)
+
+
+def _line_insertion(text: str, point: int, lines: Sequence[str], newline: str) -> _Edit:
+    return _Edit(point, point, _with_newline("\n".join(lines) + "\n", newline), lines=True)
 
 
 # -- a whole document ----------------------------------------------------------------

@@ -1,20 +1,29 @@
-"""An import from start to end: read the file, plan against the contacts, write the new ones.
+"""An import from start to end: read the file, plan against the contacts, write the changes.
 
-Used by `trailtui import` and by the app. Writing appends the new contacts
-to the user's text (`yamltext.append_contacts`), checks that the result
-loads with exactly the planned contacts added, checks that the file did not
-change since it was read, and saves atomically with a backup
-(`files.save_text`). An invalid result is never saved.
+Used by `trailtui import` and by the app. Writing inserts the merges' new
+links, feeds and tags into the contacts they belong to
+(`yamltext.merge_into_contacts`) and appends the new contacts
+(`yamltext.append_contacts`), both into the user's text, never rewriting a
+line of it. The result must load with exactly the planned changes: the new
+contacts added, each merged contact equal to what it was plus its additions,
+every other contact, the settings and the templates unchanged. The file must
+not have changed since it was read; the save is atomic, with a backup
+(`files.save_text`), and covers adds and merges at once. An invalid result is
+never saved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from trailtui.contacts import ContactBook, ContactsError, Problem, parse_contacts
+from pydantic import ValidationError
+
+from trailtui.contacts import Contact, ContactBook, ContactsError, Problem, parse_contacts
 from trailtui.contacts.files import save_text
-from trailtui.contacts.yamltext import append_contacts
+from trailtui.contacts.schema import FeedSpec
+from trailtui.contacts.yamltext import append_contacts, merge_into_contacts
 from trailtui.interop.detect import read_file
 from trailtui.interop.model import InteropError
 from trailtui.interop.plan import ImportPlan, plan_import
@@ -37,10 +46,21 @@ class PlannedImport:
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    added: int = 0
+    added: int = 0  # new contacts
+    updated: int = 0  # contacts that gained links, feeds or tags
     backup: Path | None = None
     error: str | None = None
     problems: list[Problem] = field(default_factory=list)
+
+    def summary(self, target: Path) -> str:
+        """What was written: "Added 2 contacts to FILE and updated 1 contact." """
+        added = f"{self.added} contact{'s' if self.added != 1 else ''}"
+        updated = f"{self.updated} contact{'s' if self.updated != 1 else ''}"
+        if self.added and self.updated:
+            return f"Added {added} to {target} and updated {updated}."
+        if self.updated:
+            return f"Updated {updated} in {target}."
+        return f"Added {added} to {target}."
 
 
 def load_contacts_file(path: Path) -> tuple[bytes | None, ContactBook | None]:
@@ -69,32 +89,55 @@ def plan_file(source: Path, contacts_path: Path, fmt: str | None = None) -> Plan
         return f"fix {contacts_path} first: {first}"
     except OSError as exc:
         return f"{contacts_path}: cannot read the contacts file: {exc.strerror or exc}"
-    return PlannedImport(source, contacts_path, plan_import(reading, book), original, book)
+    text = original.decode("utf-8", errors="replace") if original is not None else None
+    plan = plan_import(reading, book, text)
+    return PlannedImport(source, contacts_path, plan, original, book)
 
 
 def apply_plan(planned: PlannedImport) -> ImportOutcome:
-    """Write the plan's new contacts into the contacts file (merges are not applied)."""
+    """Write the plan's new contacts and merges into the contacts file, in one save."""
     target = planned.contacts_path
     new = planned.plan.new_contacts()
-    if not new:
+    book = planned.book
+    merges = planned.plan.merges() if book is not None else {}
+    if not new and not merges:
         return ImportOutcome()
     try:
         text = planned.original.decode("utf-8") if planned.original is not None else NEW_FILE
     except UnicodeDecodeError:  # pragma: no cover - the file was parsed as UTF-8
         return ImportOutcome(error=f"{target} is not UTF-8 text; nothing written")
     unchanged = f"{target} is unchanged"
+    before = list(book.contacts) if book is not None else []
+    position = {contact.id: i for i, contact in enumerate(before)}
+    if any(target_id not in position for target_id in merges):
+        return ImportOutcome(error=f"the import did not come out as planned; {unchanged}")
+    base_dir = target.parent.resolve()
     try:
-        result = append_contacts(text, new)
-        after = parse_contacts(
-            result, name=str(target), base_dir=target.parent.resolve(), path=target
+        result = merge_into_contacts(text, {position[cid]: gains for cid, gains in merges.items()})
+    except ContactsError as exc:  # a contact the plan did not know to leave alone
+        return ImportOutcome(
+            error=f"cannot add to a contact without rewriting it; {unchanged}",
+            problems=exc.problems,
         )
+    try:
+        result = append_contacts(result, new)
+        after = parse_contacts(result, name=str(target), base_dir=base_dir, path=target)
     except ContactsError as exc:
         return ImportOutcome(
             error=f"the contacts file would not be valid after the import; {unchanged}",
             problems=exc.problems,
         )
-    before = [c.id for c in planned.book.contacts] if planned.book else []
-    if [c.id for c in after.contacts] != before + [c["id"] for c in new]:
+    try:
+        expected = [
+            _merged(contact, merges[contact.id], base_dir) if contact.id in merges else contact
+            for contact in before
+        ]
+        expected += [Contact.model_validate(c, context={"base_dir": base_dir}) for c in new]
+    except ValidationError:
+        return ImportOutcome(error=f"the import did not come out as planned; {unchanged}")
+    if after.contacts != expected or (
+        book is not None and (after.settings, after.templates) != (book.settings, book.templates)
+    ):
         return ImportOutcome(error=f"the import did not come out as planned; {unchanged}")
     try:
         current: bytes | None = target.read_bytes()
@@ -108,4 +151,23 @@ def apply_plan(planned: PlannedImport) -> ImportOutcome:
         backup = save_text(target, result)
     except OSError as exc:
         return ImportOutcome(error=f"{target}: cannot write: {exc.strerror or exc}")
-    return ImportOutcome(added=len(new), backup=backup)
+    return ImportOutcome(added=len(new), updated=len(merges), backup=backup)
+
+
+def _merged(contact: Contact, gains: dict[str, Any], base_dir: Path) -> Contact:
+    """contact as it should load after the merge: its own values, then the additions."""
+    context = {"base_dir": base_dir}
+    links = dict(contact.links)
+    for key, value in gains.get("links", {}).items():
+        links.setdefault(key, value)  # a link the contact has keeps its value
+    feeds = [
+        FeedSpec.model_validate({"url": f} if isinstance(f, str) else f, context=context)
+        for f in gains.get("feeds", [])
+    ]
+    return contact.model_copy(
+        update={
+            "links": links,
+            "feeds": [*contact.feeds, *feeds],
+            "tags": [*contact.tags, *gains.get("tags", [])],
+        }
+    )

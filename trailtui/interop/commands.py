@@ -57,10 +57,14 @@ def _summary(item: PlanItem) -> str:
     return "; ".join(parts)
 
 
-def print_plan(plan: ImportPlan, source: Path) -> None:
-    from trailtui.interop.plan import ADD, MERGE, SKIP
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}"
 
-    adds, merges, skips = plan.of(ADD), plan.of(MERGE), plan.of(SKIP)
+
+def print_plan(plan: ImportPlan, source: Path) -> None:
+    from trailtui.interop.plan import ADD, SKIP
+
+    adds, merges, by_hand, skips = plan.of(ADD), plan.to_merge(), plan.by_hand(), plan.of(SKIP)
     click.echo(f"{source} ({FORMAT_NAMES.get(plan.format, plan.format)}): {len(plan.items)} found")
     if adds:
         click.echo(f"\nNew contacts ({len(adds)}):")
@@ -69,19 +73,29 @@ def print_plan(plan: ImportPlan, source: Path) -> None:
             for note in item.notes:
                 click.echo(f"      note: {note}")
     if merges:
-        click.echo(
-            f"\nAlready there, with something new ({len(merges)}; not applied: "
-            "trailtui does not rewrite a contact you wrote; copy what you want by hand):"
-        )
+        click.echo(f"\nAlready there, with something new ({len(merges)}; --apply adds it to them):")
         for item in merges:
             click.echo(f"  ~ {item.name} [{item.source}] -> {item.target}: {item.reason}")
+            for note in item.notes:
+                click.echo(f"      note: {note}")
+    if by_hand:
+        click.echo(f"\nAlready there, with something new, to copy by hand ({len(by_hand)}):")
+        for item in by_hand:
+            click.echo(f"  ? {item.name} [{item.source}] -> {item.target}: {item.reason}")
+            click.echo(f"      {item.by_hand}")
             for note in item.notes:
                 click.echo(f"      note: {note}")
     if skips:
         click.echo(f"\nSkipped ({len(skips)}):")
         for item in skips:
             click.echo(f"  - {item.name} [{item.source}]: {item.reason}")
-    click.echo(f"\n{len(adds)} to add, {len(merges)} to merge by hand, {len(skips)} skipped.")
+            for note in item.notes:
+                click.echo(f"      note: {note}")
+    updated = len(plan.merges())
+    summary = f"{len(adds)} to add, {_count(updated, 'contact')} to update"
+    if by_hand:
+        summary += f", {len(by_hand)} to merge by hand"
+    click.echo(f"\n{summary}, {len(skips)} skipped.")
 
 
 @click.command("import", context_settings=CONTEXT)
@@ -92,7 +106,7 @@ def print_plan(plan: ImportPlan, source: Path) -> None:
     type=click.Choice(["opml", "vcard", "linkedin"]),
     help="The file's format (default: told from its content).",
 )
-@click.option("--apply", is_flag=True, help="Write the new contacts into the contacts file.")
+@click.option("--apply", is_flag=True, help="Write the changes into the contacts file.")
 @click.pass_obj
 def import_command(options: Options, file: Path, fmt: str | None, apply: bool) -> None:
     """Import people from OPML, a vCard file or LinkedIn's Connections.csv.
@@ -100,8 +114,9 @@ def import_command(options: Options, file: Path, fmt: str | None, apply: bool) -
     Always prints the plan first: who would be added, who is already in your
     contacts file (and what the file brings that they lack), and what is
     skipped and why. Nothing is written unless --apply is given; then the new
-    contacts are appended to the contacts file, leaving everything you wrote
-    as it was, and the previous version is kept as a .bak file.
+    contacts are appended to the contacts file and the new links, feeds and
+    tags are inserted into the contacts they belong to, leaving every line you
+    wrote as it was, and the previous version is kept as a .bak file.
     """
     from trailtui.cli import _fail, _report_problems
     from trailtui.interop.apply import PlannedImport, apply_plan
@@ -115,25 +130,25 @@ def import_command(options: Options, file: Path, fmt: str | None, apply: bool) -
         _fail(f"{file}: {exc}")
     target = _contacts_file(options)
     data, book = _load(target)
-    plan = plan_import(reading, book)
+    text = data.decode("utf-8", errors="replace") if data is not None else None
+    plan = plan_import(reading, book, text)
     print_plan(plan, file)
-    new = plan.new_contacts()
+    new, merges = plan.new_contacts(), plan.merges()
     if not apply:
-        if new:
-            click.echo(f"Dry run: nothing written. Add --apply to add them to {target}.")
+        if new or merges:
+            click.echo(f"Dry run: nothing written. Add --apply to write these changes to {target}.")
         return
     if options.demo:
         _fail("the demo's contacts are not changed; pass --contacts FILE without --demo")
-    if not new:
-        click.echo(f"Nothing to add; {target} is unchanged.")
+    if not new and not merges:
+        click.echo(f"Nothing to add, nothing new to merge; {target} is unchanged.")
         return
     outcome = apply_plan(PlannedImport(file, target, plan, data, book))
     if outcome.error is not None:
         if outcome.problems:
             _report_problems(outcome.problems)
         _fail(outcome.error)
-    count = outcome.added
-    click.echo(f"Added {count} contact{'s' if count != 1 else ''} to {target}.")
+    click.echo(outcome.summary(target))
     if outcome.backup is not None:
         click.echo(f"The previous version is in {outcome.backup}.")
 

@@ -11,9 +11,11 @@ a new contact with its own id.
 - **add**: nobody matches. The contact gets an id: the slug of the name, with
   -2, -3 ... when that id is taken.
 - **merge**: it matches a contact in the file and brings links, feeds or tags
-  that contact does not have. Merges are reported, never applied: applying
-  one would mean rewriting that contact's lines in a hand-edited file. The
-  report shows what would be added, ready to copy.
+  that contact does not have. Applying the plan inserts them into that
+  contact's lines (`yamltext.merge_into_contacts`); a link key the contact
+  already has keeps the user's value (a note says so). A contact written with
+  YAML anchors, aliases or merge keys cannot take insertions safely: its merge
+  is marked `by_hand` (with the reason) when the plan is given the file's text.
 - **skip**: it matches and brings nothing new, or it repeats an entry earlier
   in the same file (whose pending contact then takes its new links, feeds and
   tags), or the reader could not use it.
@@ -27,7 +29,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from trailtui.contacts.errors import ContactsError
 from trailtui.contacts.schema import Contact, ContactBook, FeedSpec, slugify
+from trailtui.contacts.yamltext import unmergeable
 from trailtui.interop.model import Candidate, Reading
 from trailtui.interop.profiles import is_email, is_web_url, normalize_email, normalize_url
 
@@ -45,6 +49,7 @@ class PlanItem:
     target: str | None = None  # MERGE / SKIP: the id of the contact it matches
     additions: dict[str, Any] = field(default_factory=dict)  # MERGE: links, feeds, tags
     notes: list[str] = field(default_factory=list)  # what was left out, and why
+    by_hand: str = ""  # MERGE: why it cannot be applied (copy it by hand), if it cannot
 
 
 @dataclass
@@ -58,6 +63,27 @@ class ImportPlan:
     def new_contacts(self) -> list[dict[str, Any]]:
         return [item.contact for item in self.of(ADD) if item.contact is not None]
 
+    def to_merge(self) -> list[PlanItem]:
+        """The merges that applying the plan writes."""
+        return [item for item in self.of(MERGE) if not item.by_hand]
+
+    def by_hand(self) -> list[PlanItem]:
+        """The merges left to the user (the contact cannot take insertions)."""
+        return [item for item in self.of(MERGE) if item.by_hand]
+
+    def merges(self) -> dict[str, dict[str, Any]]:
+        """What each contact gains, by id: all its merges' additions, in plan order."""
+        merged: dict[str, dict[str, Any]] = {}
+        for item in self.to_merge():
+            assert item.target is not None
+            gains = merged.setdefault(item.target, {})
+            if item.additions.get("links"):
+                gains.setdefault("links", {}).update(item.additions["links"])
+            for key in ("feeds", "tags"):
+                if item.additions.get(key):
+                    gains.setdefault(key, []).extend(item.additions[key])
+        return merged
+
 
 @dataclass
 class _Person:
@@ -67,6 +93,8 @@ class _Person:
     name: str
     source: str
     pending: dict[str, Any] | None = None  # the data of a contact being added
+    links: dict[str, str] = field(default_factory=dict)  # key -> value, as known so far
+    written: frozenset[str] = frozenset()  # the link keys the contacts file has
     emails: set[str] = field(default_factory=set)
     urls: set[str] = field(default_factory=set)  # normalized profile URLs and feeds
     link_keys: set[str] = field(default_factory=set)
@@ -147,6 +175,8 @@ def _existing(book: ContactBook | None) -> _Index:
             emails=_emails(contact.links),
             urls=_urls(contact.links) | {normalize_url(f.location) for f in contact.feeds},
             link_keys=set(contact.links),
+            links=dict(contact.links),
+            written=frozenset(contact.links),
             tags={t.lower() for t in contact.tags},
         )
         index.register(person, slugify(contact.name))
@@ -217,16 +247,28 @@ def _match(prepared: _Prepared, index: _Index) -> tuple[_Person | None, str, str
     return person, f"same id {person.id!r} (from the name)", ""
 
 
-def _additions(prepared: _Prepared, person: _Person) -> dict[str, Any]:
+def _same_link(a: str, b: str) -> bool:
+    return (
+        a == b or normalize_url(a) == normalize_url(b) or normalize_email(a) == normalize_email(b)
+    )
+
+
+def _additions(prepared: _Prepared, person: _Person) -> tuple[dict[str, Any], list[str]]:
+    """What prepared brings that person lacks, and notes on links that differ."""
     additions: dict[str, Any] = {}
+    notes: list[str] = []
     links = prepared.data.get("links", {})
-    new_links = {
-        key: value
-        for key, value in links.items()
-        if key not in person.link_keys
-        and normalize_url(value) not in person.urls
-        and normalize_email(value) not in person.emails
-    }
+    new_links: dict[str, str] = {}
+    for key, value in links.items():
+        known = normalize_url(value) in person.urls or normalize_email(value) in person.emails
+        if key not in person.link_keys:
+            if not known:
+                new_links[key] = value
+            continue
+        theirs = person.links.get(key)
+        if theirs is not None and not known and not _same_link(value, theirs):
+            kept = "kept yours" if key in person.written else "kept the first"
+            notes.append(f"links.{key} differs ({value}); {kept} ({theirs})")
     if new_links:
         additions["links"] = new_links
     new_feeds = [feed for feed, location in prepared.feeds if location not in person.urls]
@@ -235,7 +277,7 @@ def _additions(prepared: _Prepared, person: _Person) -> dict[str, Any]:
     new_tags = [t for t in prepared.data.get("tags", []) if str(t).lower() not in person.tags]
     if new_tags:
         additions["tags"] = new_tags
-    return additions
+    return additions, notes
 
 
 def describe_additions(additions: Mapping[str, Any]) -> str:
@@ -252,6 +294,7 @@ def _fold(
     """Remember what a merge or a folded duplicate adds, so it is not added twice."""
     links = additions.get("links", {})
     person.link_keys.update(links)
+    person.links.update(links)
     person.tags.update(str(t).lower() for t in additions.get("tags", []))
     feed_urls = {loc for feed, loc in prepared.feeds if feed in additions.get("feeds", [])}
     index.learn(person, _emails(links), _urls(links) | feed_urls)
@@ -265,8 +308,12 @@ def _fold(
             data.setdefault("tags", []).extend(additions["tags"])
 
 
-def plan_import(reading: Reading, book: ContactBook | None) -> ImportPlan:
-    """What importing reading into book would do (nothing is written)."""
+def plan_import(reading: Reading, book: ContactBook | None, text: str | None = None) -> ImportPlan:
+    """What importing reading into book would do (nothing is written).
+
+    text, the contacts file's text that book was read from, lets the plan
+    mark the merges into contacts that cannot take insertions as `by_hand`.
+    """
     index = _existing(book)
     items: list[tuple[int, PlanItem]] = [
         (r.line, PlanItem(SKIP, r.name or "(no name)", r.source, r.reason))
@@ -275,7 +322,22 @@ def plan_import(reading: Reading, book: ContactBook | None) -> ImportPlan:
     for candidate in reading.candidates:
         items.append((candidate.line, _plan_one(candidate, index)))
     items.sort(key=lambda pair: pair[0])  # stable: the file's order
-    return ImportPlan(reading.format, [item for _, item in items])
+    plan = ImportPlan(reading.format, [item for _, item in items])
+    if text is not None and book is not None and plan.of(MERGE):
+        _mark_by_hand(plan, book, text)
+    return plan
+
+
+def _mark_by_hand(plan: ImportPlan, book: ContactBook, text: str) -> None:
+    try:
+        refused = unmergeable(text)
+    except ContactsError as exc:  # pragma: no cover - the book was read from this text
+        refused = dict.fromkeys(range(len(book.contacts)), str(exc))
+    position = {contact.id: i for i, contact in enumerate(book.contacts)}
+    for item in plan.of(MERGE):
+        reason = refused.get(position.get(item.target or "", -1))
+        if reason is not None:
+            item.by_hand = f"{item.target} is not changed: {reason}; copy what you want by hand"
 
 
 def _plan_one(candidate: Candidate, index: _Index) -> PlanItem:
@@ -284,7 +346,8 @@ def _plan_one(candidate: Candidate, index: _Index) -> PlanItem:
     person, why, note = _match(prepared, index)
     notes = list(prepared.notes) + ([note] if note else [])
     if person is not None:
-        additions = _additions(prepared, person)
+        additions, link_notes = _additions(prepared, person)
+        notes += link_notes
         _fold(person, additions, index, prepared)
         if person.pending is not None:
             reason = f"duplicate within the file of {person.name} ({person.source}): {why}"
@@ -317,6 +380,7 @@ def _plan_one(candidate: Candidate, index: _Index) -> PlanItem:
         return PlanItem(SKIP, name or "(no name)", candidate.source, reason)
     person = _Person(data["id"], name, candidate.source, pending=data)
     person.link_keys.update(data.get("links", {}))
+    person.links.update(prepared.data.get("links", {}))
     person.tags.update(str(t).lower() for t in data.get("tags", []))
     index.register(person, slugify(name))
     index.learn(person, prepared.emails, prepared.urls)

@@ -1,8 +1,9 @@
 """Importing people in the app: choose a file, read the plan, then apply it.
 
 Exactly what `trailtui import` does: the plan comes first (who would be
-added, who is already there, what is skipped and why) and nothing is written
-until the user presses "Add".
+added, who is already there and what they gain, what is skipped and why) and
+nothing is written until the user presses the button that applies it (adds
+the new contacts and inserts the new links, feeds and tags into the others).
 """
 
 from __future__ import annotations
@@ -21,26 +22,46 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from trailtui.interop.apply import ImportOutcome, PlannedImport, apply_plan, plan_file
-from trailtui.interop.plan import ADD, MERGE, SKIP, ImportPlan
+from trailtui.interop.plan import ADD, SKIP, ImportPlan
 from trailtui.workspace import Workspace
 
 
+def _plural(count: int, what: str) -> str:
+    return f"{count} {what}{'s' if count != 1 else ''}"
+
+
 def render_plan(plan: ImportPlan) -> RenderableType:
-    adds, merges, skips = plan.of(ADD), plan.of(MERGE), plan.of(SKIP)
-    lines: list[RenderableType] = [
-        Text(
-            f"{len(plan.items)} found: {len(adds)} to add, {len(merges)} already there with "
-            f"something new, {len(skips)} skipped.",
-            style="bold",
-        )
-    ]
+    adds, merges, skips = plan.of(ADD), plan.to_merge(), plan.of(SKIP)
+    by_hand = plan.by_hand()
+    summary = (
+        f"{len(plan.items)} found: {len(adds)} to add, "
+        f"{_plural(len(plan.merges()), 'contact')} already there to update with something new"
+    )
+    if by_hand:
+        summary += f", {len(by_hand)} to merge by hand"
+    lines: list[RenderableType] = [Text(f"{summary}, {len(skips)} skipped.", style="bold")]
     for item in adds:
         lines.append(Text(f"+ {item.name}  [{item.source}]", style="green"))
+        lines.extend(Text(f"    note: {note}", style="dim") for note in item.notes)
     for item in merges:
         lines.append(Text(f"~ {item.name} → {item.target}: {item.reason}", style="yellow"))
+        lines.extend(Text(f"    note: {note}", style="dim") for note in item.notes)
+    for item in by_hand:
+        lines.append(Text(f"? {item.name} → {item.target}: {item.reason}", style="yellow"))
+        lines.append(Text(f"    {item.by_hand}", style="bold yellow"))
     for item in skips:
         lines.append(Text(f"- {item.name or '(no name)'}: {item.reason}", style="dim"))
     return Group(*lines)
+
+
+def apply_label(plan: ImportPlan) -> str:
+    """The apply button's label: what pressing it does."""
+    added, updated = len(plan.new_contacts()), len(plan.merges())
+    if added and updated:
+        return f"Add {added}, update {updated}"
+    if updated:
+        return f"Update {_plural(updated, 'contact')}"
+    return f"Add {_plural(added, 'contact')}"
 
 
 class ImportScreen(ModalScreen[None]):
@@ -104,11 +125,10 @@ class ImportScreen(ModalScreen[None]):
             return
         self.planned = planned = message.result
         self._show(render_plan(planned.plan))
-        count = len(planned.plan.new_contacts())
         button = self.query_one("#apply", Button)
-        button.label = f"Add {count} contact{'s' if count != 1 else ''}"
-        button.disabled = count == 0
-        if count:
+        button.label = apply_label(planned.plan)
+        button.disabled = not planned.plan.new_contacts() and not planned.plan.merges()
+        if not button.disabled:
             button.focus()  # Enter now applies the plan just read
 
     @on(Button.Pressed, "#apply")
@@ -134,9 +154,7 @@ class ImportScreen(ModalScreen[None]):
 
         if isinstance(self.app, TrailApp):
             self.app.contacts_saved(None)
-        self.notify(
-            f"Added {outcome.added} contacts to {self.workspace.contacts_path}.", markup=False
-        )
+        self.notify(outcome.summary(self.workspace.contacts_path), markup=False)
         self.dismiss()
 
     @on(Button.Pressed, "#cancel")
