@@ -95,3 +95,17 @@ def test_an_invalid_contacts_file_is_not_touched(tmp_path: Path) -> None:
 def test_help() -> None:
     code, out, _ = run("contacts", "add", "--help")
     assert code == 0 and "github:ada" in out
+
+
+def test_a_block_scalar_ending_the_file_is_not_changed_by_an_append(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.yaml"
+    text = "contacts:\n  - name: Ada\n    notes: |\n      hi"  # no final line break
+    path.write_text(text)
+    code, out, err = run("--contacts", str(path), "contacts", "add", "Bo")
+    assert code == 1 and "add a line break at the end of the file" in err
+    assert "Traceback" not in out + err
+    assert path.read_text() == text
+    path.write_text(text + "\n")
+    code, _, err = run("--contacts", str(path), "contacts", "add", "Bo")
+    assert code == 0, err
+    assert load_contacts(path).contacts[0].notes == "hi\n"

@@ -500,12 +500,12 @@ def test_apply_never_rewrites_a_contact_the_plan_did_not_know_to_leave(tmp_path:
 
 def test_apply_refuses_a_result_that_changes_a_contact_it_should_not(tmp_path: Path) -> None:
     # A line added after a `|` value that ends the file without a line break would
-    # give that value a line break: the loaded contacts show it, nothing is written.
+    # give that value a line break: the append refuses, nothing is written.
     text = "contacts:\n  - name: Zed\n    notes: |\n      no line break after this"
     planned = _planned(tmp_path, text, "contacts-v4.vcf")
     assert planned.plan.new_contacts()
     outcome = apply_plan(planned)
-    assert outcome.error and "did not come out as planned" in outcome.error
+    assert outcome.error and "add a line break at the end of the file" in outcome.error
     assert planned.contacts_path.read_text(encoding="utf-8") == text
     assert outcome.backup is None
 

@@ -265,7 +265,10 @@ def contacts_add(
                 click.echo("   (* is added; add the others in the file if you want them)")
             feeds = [probe.candidates[0].entry]
     contact = contact_mapping(name, feeds, why=why, help=help_them, tier=tier)
-    new_text = append_contacts(text, [contact])
+    try:
+        new_text = append_contacts(text, [contact])
+    except ContactsError as exc:
+        _fail(f"{path}: {exc.problems[0].message}; nothing was added")
     try:
         parse_contacts(new_text, name=str(path), base_dir=path.parent.resolve(), path=path)
     except ContactsError as exc:

@@ -347,6 +347,12 @@ def _with_newline(block: str, newline: str) -> str:
     return block.replace("\n", newline) if newline != "\n" else block
 
 
+_OPEN_BLOCK_SCALAR = (
+    "ends the file with a multi-line (| or >) value and no line break after it, "
+    "which a line added after it would change; add a line break at the end of the file"
+)
+
+
 def append_contacts(text: str, contacts: Sequence[Mapping[str, Any]]) -> str:
     """text with contacts added at the end of its top-level `contacts:` list.
 
@@ -370,6 +376,8 @@ def append_contacts(text: str, contacts: Sequence[Mapping[str, Any]]) -> str:
         raise _problem(
             root, "expected a block mapping (key: value lines) with 'contacts:' at the top level"
         )
+    if _open_block_scalar_at_end(text, root):
+        raise _problem(root, "the last value " + _OPEN_BLOCK_SCALAR)
     for key, value in root.value:
         if isinstance(key, yaml.ScalarNode) and key.value == "contacts":
             return _append_to(text, key, value, contacts, newline)
@@ -565,10 +573,7 @@ def _refusal(text: str, node: yaml.Node, shared: set[int]) -> str | None:
     if not isinstance(node, yaml.MappingNode) or not node.value:
         return "it is not a mapping of keys"
     if not node.flow_style and _open_block_scalar_at_end(text, node):
-        return (
-            "it ends the file with a multi-line (| or >) value and no line break after it, "
-            "which a line added after it would change; add a line break at the end of the file"
-        )
+        return "it " + _OPEN_BLOCK_SCALAR
     stack: list[yaml.Node] = [node]
     seen: set[int] = set()
     while stack:

@@ -121,6 +121,10 @@ def apply_plan(planned: PlannedImport) -> ImportOutcome:
         )
     try:
         result = append_contacts(result, new)
+    except ContactsError as exc:
+        reason = exc.problems[0].message if exc.problems else "the text cannot take new contacts"
+        return ImportOutcome(error=f"{reason}; {unchanged}", problems=exc.problems)
+    try:
         after = parse_contacts(result, name=str(target), base_dir=base_dir, path=target)
     except ContactsError as exc:
         return ImportOutcome(
