@@ -31,6 +31,7 @@ from trailtui.feeds.decide import (
     FeedOutcome,
     ParseFailure,
     Result,
+    body_digest,
     decide,
     needs_parse,
 )
@@ -139,7 +140,8 @@ def _decide(job: Job) -> Decision | FeedOutcome:
     try:
         fetched = decode_body(job.fetched, job.max_bytes)
         parsed = None
-        if needs_parse(feed, fetched) and fetched.body is not None:
+        digest = body_digest(fetched.body) if fetched.body is not None else None
+        if needs_parse(feed, fetched, digest) and fetched.body is not None:
             parsed = parse_job(fetched.body, fetched.headers, fetched.final_url or feed.url)
         decision = decide(
             feed,
@@ -148,6 +150,7 @@ def _decide(job: Job) -> Decision | FeedOutcome:
             now=int(time.time()),
             refresh_every=job.refresh_every,
             jitter=job.jitter,
+            digest=digest,
         )
         if job.resolved_url and decision.update.succeeded:
             decision = replace(
