@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import random
 import time
@@ -237,6 +238,9 @@ def _process_pool(store: Store, new_feeds: int) -> Executor | None:
         return None
     import trailtui.feeds.parse  # noqa: F401 - loaded once, shared by the forks
 
+    # What exists now lives as long as the refresh: kept out of the workers'
+    # collections, they never write to (and so copy) the pages they share.
+    gc.freeze()
     context = get_context("fork")
     pool = ProcessPoolExecutor(
         max_workers=min(cores, 4),
@@ -248,6 +252,7 @@ def _process_pool(store: Store, new_feeds: int) -> Executor | None:
         pool.submit(_nothing).result(timeout=15)
     except Exception:  # no processes here (sandbox, limits): one thread instead
         pool.shutdown(wait=False, cancel_futures=True)
+        gc.unfreeze()
         return None
     return pool
 
@@ -346,5 +351,6 @@ async def refresh_async(
         thread.shutdown(wait=True)
         if pool is not None:
             pool.shutdown(wait=True)
+            gc.unfreeze()
     report.elapsed = time.perf_counter() - started
     return report
