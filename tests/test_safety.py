@@ -202,6 +202,13 @@ def test_clean_line_is_one_folded_line(text: str) -> None:
 
 
 @FAST
+@given(_TEXT, st.sampled_from([3, 40, MAX_LINE]))
+def test_clean_line_shortcut_changes_nothing(text: str, limit: int) -> None:
+    folded = " ".join(clean_text(text, max_length=limit * 4).split())
+    assert clean_line(text, max_length=limit) == folded[:limit]
+
+
+@FAST
 @given(st.one_of(st.text(max_size=60), _HOSTILE.map(lambda s: "https://x.example/" + s)))
 def test_safe_link_returns_input_or_none(url: str) -> None:
     result = safe_link(url)

@@ -126,6 +126,15 @@ def _without_sequences_utf8(data: bytes) -> bytes:
 
 def clean_line(text: str | None, *, max_length: int = MAX_LINE) -> str:
     """`clean_text` folded onto one line (titles, names, authors)."""
+    if (
+        text
+        and len(text) <= max_length
+        and text.isprintable()  # no control or format characters, no space but " "
+        and "  " not in text
+        and text[0] != " "
+        and text[-1] != " "
+    ):
+        return text  # the usual case: already one clean line
     cleaned = " ".join(clean_text(text, max_length=max_length * 4).split())
     return cleaned[:max_length]
 
