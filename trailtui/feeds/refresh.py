@@ -107,7 +107,6 @@ def refresh(
 
 def parse_job(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed | ParseFailure:
     """Parse feed bytes: a result or a reason, never a raise."""
-    from trailtui.feeds.discover import discover_feeds
     from trailtui.feeds.parse import ParseError, parse_feed
 
     try:
@@ -115,6 +114,8 @@ def parse_job(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed | Pa
     except ParseError as exc:
         reason = str(exc)
         if "web page" in reason:
+            from trailtui.feeds.discover import discover_feeds  # html.parser: rarely needed
+
             found = discover_feeds(body, url)
             if found:
                 reason += f"; the page points to the feed {found[0]} (use that URL)"
