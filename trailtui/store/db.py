@@ -18,6 +18,7 @@ from trailtui.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 5_000
 PAGE_SIZE = 16 * 1024
+WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024
 
 
 def now() -> int:
@@ -127,8 +128,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         # Checkpoint every ~16 MB of WAL rather than 4 MB: a first refresh
-        # writes tens of MB, and each checkpoint syncs the disk.
-        cursor.execute(f"PRAGMA wal_autocheckpoint = {16 * 1024 * 1024 // PAGE_SIZE}")
+        # writes tens of MB, and each checkpoint syncs the disk. (An older
+        # database keeps the page size it was made with.)
+        page_size = cursor.execute("PRAGMA page_size").fetchone()[0]
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_BYTES // page_size}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
