@@ -104,13 +104,30 @@ def test_demo_fetch_works_offline() -> None:
 
 
 @pytest.mark.parametrize(
-    "entry", [["-m", "trailtui"], ["-c", "from trailtui.cli import main; main()"]]
+    "entry",
+    [
+        ["-m", "trailtui"],
+        ["-c", "from trailtui.cli import main; main()"],
+        ["-c", "from trailtui.cli import run; run()"],
+    ],
 )
 def test_python_dash_m_works(entry: list[str]) -> None:
     result = subprocess.run(
         [sys.executable, *entry, "--version"], capture_output=True, text=True, check=True
     )
     assert "trailtui, version" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "expected"),
+    [(["--demo", "fetch"], 0, "0 failed"), (["fetch", "--no-such-option"], 2, "")],
+)
+def test_the_command_keeps_output_and_exit_code(args: list[str], code: int, expected: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "trailtui", *args], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == code, result.stderr
+    assert expected in result.stdout
 
 
 def test_doctor_healthy_then_lists_problems_with_fixes(small_world: Path, tmp_path: Path) -> None:

@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import urljoin
 from xml.sax.saxutils import escape as xml_escape
 
 import lxml.html
 import pytest
 
 from trailtui.feeds.entries import ParsedEntry, finish
-from trailtui.feeds.fastparse import FastPathDeclined, parse_fast
+from trailtui.feeds.fastparse import FastPathDeclined, _join, parse_fast
 from trailtui.feeds.htmltext import html_to_text
 from trailtui.feeds.parse import (
     ParsedFeed,
@@ -781,6 +782,38 @@ def test_relative_links_resolved_against_the_feed_url() -> None:
     assert 'href="https://hana.example.jp/journal/seeds.csv"' in seeds
     assert 'href="mailto:hana@example.jp"' in seeds
     assert 'src="https://cdn.example.jp/hana/77.jpg"' in image
+
+
+_URL_PARTS = ["http", "https", "HTTP", "urn", "tag", ":", "//", "/", "?", "#", ";", "[", "]"]
+_URL_PARTS += ["a", "b.example", "%20", " ", "\t", "é", "..", ".", "@", "=", "&", "+", "\x01"]
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "http://h.example/a/b",
+        "https://h.example/a/",
+        "https://x.example/p?q#f",
+        "http://[::1]/a",
+        "http://[bad/a",
+        "HTTP://h.example/",
+        "/relative/",
+    ],
+)
+def test_link_resolution_is_urljoin(base: str) -> None:
+    """The shortcut for absolute links gives exactly what urljoin gives."""
+    rng = random.Random(base)
+    for _ in range(3000):
+        value = "".join(rng.choice(_URL_PARTS) for _ in range(rng.randint(0, 8)))
+        try:
+            expected: str | type[Exception] = urljoin(base, value)
+        except ValueError:
+            expected = ValueError
+        try:
+            got: str | type[Exception] = _join(base, value)
+        except ValueError:
+            got = ValueError
+        assert got == expected, (base, value)
 
 
 def test_relative_links_resolved_against_atom_xml_base() -> None:

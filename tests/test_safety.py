@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trailtui.safety import MAX_LINE, clean_line, clean_text, safe_link
+from trailtui.safety import MAX_LINE, clean_line, clean_text, clean_utf8, safe_link
 
 FAST = settings(max_examples=200, deadline=None)
 
@@ -178,6 +178,20 @@ def test_clean_text_leaves_nothing_unsafe(text: str) -> None:
 
 @FAST
 @given(_TEXT)
+def test_clean_utf8_is_clean_text_on_bytes(text: str) -> None:
+    assert clean_utf8(text.encode()) == clean_text(text, max_length=len(text)).encode()
+
+
+@pytest.mark.parametrize("filler", ["a", "é", "日", "👩"])
+@pytest.mark.parametrize("length", [4095, 4096, 4097])
+def test_clean_utf8_counts_characters_not_bytes(filler: str, length: int) -> None:
+    # An 8-bit OSC string is removed only if it ends within 4096 characters.
+    text = "x\x9d" + filler * length + "\x9cy\x9b1mz"
+    assert clean_utf8(text.encode()) == clean_text(text).encode()
+
+
+@FAST
+@given(_TEXT)
 def test_clean_line_is_one_folded_line(text: str) -> None:
     line = clean_line(text)
     assert not UNSAFE.search(line)
@@ -185,6 +199,13 @@ def test_clean_line_is_one_folded_line(text: str) -> None:
     assert line == line.strip()
     assert "  " not in line
     assert len(line) <= MAX_LINE
+
+
+@FAST
+@given(_TEXT, st.sampled_from([3, 40, MAX_LINE]))
+def test_clean_line_shortcut_changes_nothing(text: str, limit: int) -> None:
+    folded = " ".join(clean_text(text, max_length=limit * 4).split())
+    assert clean_line(text, max_length=limit) == folded[:limit]
 
 
 @FAST

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from trailtui.contacts import load_contacts, parse_contacts
 from trailtui.feeds.refresh import refresh
-from trailtui.store import StoreError, migrations, open_store, queries, writes
+from trailtui.store import StoreError, ingest, migrations, open_store, queries, writes
 from trailtui.store.ingest import sort_timestamp
 from trailtui.store.sync import sync_contacts
 from trailtui.trail.cadence import Health
@@ -44,11 +44,38 @@ def test_new_database_gets_schema_version_and_pragmas(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert conn.execute(text("PRAGMA page_size")).scalar() == 16384
+        assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 1024  # 16 MB
         version = conn.execute(text("select value from trailtui_meta where key='schema_version'"))
         assert int(version.scalar_one()) == migrations.SCHEMA_VERSION
     store.close()
     # The file is private to the user.
     assert (tmp_path / "trail.sqlite3").stat().st_mode & 0o077 == 0
+
+
+def test_an_older_database_keeps_its_page_size(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as made_with_4k_pages:
+        made_with_4k_pages.execute("CREATE TABLE other (x)")
+    made_with_4k_pages.close()
+    store = open_store(f"sqlite:///{path}", migrate_schema=False)
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA page_size")).scalar() == 4096
+        assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 4096  # 16 MB
+    store.close()
+
+
+def test_entry_insert_suits_each_driver() -> None:
+    """The bulk insert is SQLAlchemy's statement for the dialect: positional
+    for SQLite, named (and without RETURNING) for PostgreSQL."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    columns = ("feed_id", "guid", "title", "content_hash", "first_seen_at", "sort_ts", "starred")
+    statement, order = ingest._insert_statement(sqlite.dialect(), columns)
+    assert statement.startswith("INSERT INTO entry") and statement.count("?") == len(columns)
+    assert order is not None and sorted(order) == sorted(columns)
+    statement, order = ingest._insert_statement(postgresql.dialect(), columns)
+    assert order is None and "%(guid)s" in statement and "RETURNING" not in statement
 
 
 def test_reopening_keeps_data(tmp_path: Path) -> None:

@@ -1,3 +1,3 @@
-from trailtui.cli import main
+from trailtui.cli import run
 
-main()
+run()

@@ -67,8 +67,74 @@ def _without_sequences(text: str) -> str:
     return "".join(kept)
 
 
+# The same rules for UTF-8 bytes (a whole feed body, before parsing): matching
+# the encoded characters directly is several times cheaper than decoding a
+# large body, cleaning the text and encoding it again. Valid UTF-8 only. The
+# searches start with a fixed byte, or use bytes.find/translate: a character
+# class as the first item would make `re` test every byte.
+_UTF8_NOT_TERMINATOR = (
+    rb"(?:[\x00-\x06\x08-\x1a\x1c-\x7f]|\xc2[\x80-\x9b\x9d-\xbf]|[\xc3-\xf4][\x80-\xbf]+)"
+)
+_ESCAPE_SEQUENCE_UTF8 = re.compile(
+    rb"(?:\x1b\[|\xc2\x9b)[0-?]*[ -/]*[@-~]"  # CSI
+    rb"|\x1b[\]PX^_](?:[^\x07\x1b\xc2]|\xc2[^\x9c])*+(?:\x07|\x1b\\|\xc2\x9c)?"  # OSC/DCS/...
+    rb"|\xc2[\x90\x98\x9d\x9e\x9f]"  # their 8-bit forms: at most 4096 characters
+    + _UTF8_NOT_TERMINATOR
+    + rb"{0,4096}+(?:\x07|\x1b\\|\xc2\x9c)"
+    rb"|\x1b[\x20-\x2f]*[\x30-\x7e]"  # other escapes
+)
+_C1_INTRODUCER_UTF8 = re.compile(rb"\xc2[\x90\x98\x9b\x9d-\x9f]")
+_C0_AND_DEL = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_INVISIBLE_UTF8 = re.compile(rb"\xe2(?:\x80[\x8b\x8e\x8f\xaa-\xae]|\x81[\xa6-\xa9])")  # but the BOM
+_BOM_UTF8 = b"\xef\xbb\xbf"
+
+
+def clean_utf8(data: bytes) -> bytes:
+    """`clean_text` for valid UTF-8 bytes: the same result, encoded."""
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    has_c0 = len(data.translate(None, _C0_AND_DEL)) != len(data)
+    has_c1 = b"\xc2" in data and _C1_UTF8.search(data) is not None
+    if not (has_c0 or has_c1 or _BOM_UTF8 in data or _INVISIBLE_UTF8.search(data)):
+        return data
+    if b"\x1b" in data or has_c1:
+        data = _without_sequences_utf8(data)
+    data = data.translate(None, _C0_AND_DEL)
+    return _INVISIBLE_UTF8.sub(b"", _C1_UTF8.sub(b"", data)).replace(_BOM_UTF8, b"")
+
+
+def _without_sequences_utf8(data: bytes) -> bytes:
+    introducers = [m.start() for m in _C1_INTRODUCER_UTF8.finditer(data)]
+    escape = data.find(b"\x1b")
+    while escape != -1:
+        introducers.append(escape)
+        escape = data.find(b"\x1b", escape + 1)
+    kept: list[bytes] = []
+    position = 0
+    for start in sorted(introducers):
+        if start < position:
+            continue  # inside a sequence already removed
+        sequence = _ESCAPE_SEQUENCE_UTF8.match(data, start)
+        if sequence is None:
+            continue
+        kept.append(data[position:start])
+        position = sequence.end()
+    kept.append(data[position:])
+    return b"".join(kept)
+
+
 def clean_line(text: str | None, *, max_length: int = MAX_LINE) -> str:
     """`clean_text` folded onto one line (titles, names, authors)."""
+    if (
+        text
+        and len(text) <= max_length
+        and text.isprintable()  # no control or format characters, no space but " "
+        and "  " not in text
+        and text[0] != " "
+        and text[-1] != " "
+    ):
+        return text  # the usual case: already one clean line
     cleaned = " ".join(clean_text(text, max_length=max_length * 4).split())
     return cleaned[:max_length]
 

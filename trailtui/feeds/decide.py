@@ -57,13 +57,15 @@ def body_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def needs_parse(feed: FeedState, fetched: FetchResult) -> bool:
-    """Parse only a successful answer whose bytes differ from last time."""
+def needs_parse(feed: FeedState, fetched: FetchResult, digest: str | None = None) -> bool:
+    """Parse only a successful answer whose bytes differ from last time.
+
+    `digest` is body_digest(fetched.body) if the caller has it already."""
     if fetched.error is not None or fetched.not_modified or fetched.body is None:
         return False
     if fetched.status is not None and fetched.status >= 400:
         return False
-    return body_digest(fetched.body) != feed.content_hash
+    return (digest or body_digest(fetched.body)) != feed.content_hash
 
 
 def decide(
@@ -74,8 +76,9 @@ def decide(
     now: int,
     refresh_every: int,
     jitter: float = 0.0,
+    digest: str | None = None,
 ) -> Decision:
-    """parsed is None when needs_parse said no."""
+    """parsed is None when needs_parse said no; `digest` as for needs_parse."""
     moved = fetched.moved_to
     headers = fetched.headers
     error = fetched.error
@@ -121,7 +124,7 @@ def decide(
         return Decision(update, FeedOutcome(feed.id, feed.url, result, moved_to=moved))
     update = replace(
         update,
-        content_hash=body_digest(fetched.body or b""),
+        content_hash=digest or body_digest(fetched.body or b""),
         title=parsed.title,
         error=parsed.warning,  # kept on a success: the feed health screen shows it
     )

@@ -115,7 +115,47 @@ def _check_prologue(body: bytes, headers: dict[str, str]) -> None:
 def _text(element: etree._Element | None) -> str | None:
     if element is None:
         return None
+    if len(element) == 0:  # the usual case (CDATA is plain text here)
+        return element.text or ""
     return "".join(str(part) for part in element.itertext())
+
+
+def _children(element: etree._Element) -> dict[object, etree._Element]:
+    """The first child of each tag (what `element.find(tag)` returns), in one pass."""
+    first: dict[object, etree._Element] = {}
+    for child in element:
+        first.setdefault(child.tag, child)
+    return first
+
+
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def _join(base: str, value: str) -> str:
+    """urljoin(base, value), without its work where the answer is `value`
+    itself: most links and ids in feeds are absolute already."""
+    scheme = _SCHEME.match(value)
+    if (
+        scheme is not None
+        and base.startswith(("http://", "https://"))
+        and "[" not in base
+        and value.isascii()
+        and value.isprintable()
+        and not any(c in value for c in "[];")
+    ):
+        given, base_scheme = scheme.group()[:-1], base[: base.index(":")]
+        if given.lower() != base_scheme:
+            return value  # another scheme (urn:, tag:, http vs https) is never joined
+        rest = value[scheme.end() :]
+        if (
+            given == base_scheme
+            and rest.startswith("//")
+            and rest[2:3] not in ("", "/", "?", "#")
+            and not rest.endswith(("?", "#"))
+            and "?#" not in rest
+        ):
+            return value  # absolute: urljoin would put it back together unchanged
+    return urljoin(base, value)
 
 
 def _base(element: etree._Element, base: str | None) -> str | None:
@@ -131,7 +171,7 @@ def _link(value: str | None, base: str | None) -> str | None:
     value = value.strip()
     if not value:
         return None
-    return urljoin(base, value) if base else value
+    return _join(base, value) if base else value
 
 
 def _date(element: etree._Element | None) -> int | None:
@@ -149,7 +189,7 @@ def _id(value: str | None, base: str | None) -> str | None:
     absolute ids (https:, urn:, tag:) are unchanged."""
     if value is None or not value.strip():
         return None
-    return urljoin(base, value.strip()) if base else value.strip()
+    return _join(base, value.strip()) if base else value.strip()
 
 
 def _last_author(item: etree._Element) -> str | None:
@@ -162,24 +202,25 @@ def _last_author(item: etree._Element) -> str | None:
 
 
 def _rss_item(item: etree._Element, base: str | None) -> EntryFields:
-    guid_element = item.find("guid")
+    first = _children(item)
+    guid_element = first.get("guid")
     permalink = guid_element is not None and guid_element.get("isPermaLink", "true") != "false"
     guid = _text(guid_element)
     if permalink:
         guid = _id(guid, base)  # a permalink is a URL, maybe relative
     elif guid is not None:
         guid = guid.strip() or None
-    link = _link(_text(item.find("link")), base)
+    link = _link(_text(first.get("link")), base)
     if link is None and guid and permalink:
         link = guid  # feedparser does the same
-    published = _date(item.find("pubDate"))
-    updated = _date(item.find(f"{DC}date"))
-    description = _text(item.find("description"))
-    encoded = _text(item.find(f"{CONTENT}encoded"))
+    published = _date(first.get("pubDate"))
+    updated = _date(first.get(f"{DC}date"))
+    description = _text(first.get("description"))
+    encoded = _text(first.get(f"{CONTENT}encoded"))
     author = _last_author(item)
     return EntryFields(
         guid=guid,
-        title=_text(item.find("title")),
+        title=_text(first.get("title")),
         link=link,
         author=author,
         published_at=published,
@@ -191,16 +232,17 @@ def _rss_item(item: etree._Element, base: str | None) -> EntryFields:
 
 
 def _rdf_item(item: etree._Element, ns: str, base: str | None) -> EntryFields:
-    description = _text(item.find(f"{ns}description"))
-    encoded = _text(item.find(f"{CONTENT}encoded"))
-    link = _link(_text(item.find(f"{ns}link")), base)
+    first = _children(item)
+    description = _text(first.get(f"{ns}description"))
+    encoded = _text(first.get(f"{CONTENT}encoded"))
+    link = _link(_text(first.get(f"{ns}link")), base)
     return EntryFields(
         guid=_id(item.get(f"{RDF}about"), base),
-        title=_text(item.find(f"{ns}title")),
+        title=_text(first.get(f"{ns}title")),
         link=link,
-        author=_text(item.find(f"{DC}creator")),
+        author=_text(first.get(f"{DC}creator")),
         published_at=None,
-        updated_at=_date(item.find(f"{DC}date")),
+        updated_at=_date(first.get(f"{DC}date")),
         content_html=encoded or description,
         summary_html=description or encoded,
         base_url=base,
@@ -268,14 +310,15 @@ def _atom_link(entry: etree._Element, base: str | None) -> str | None:
 
 def _atom_entry(entry: etree._Element, base: str | None, feed_author: str | None) -> EntryFields:
     base = _base(entry, base)
-    title_element = entry.find(f"{ATOM}title")
-    content = entry.find(f"{ATOM}content")
+    first = _children(entry)
+    title_element = first.get(f"{ATOM}title")
+    content = first.get(f"{ATOM}content")
     if content is not None and content.get("src"):
         raise FastPathDeclined("out-of-line content")
-    summary = entry.find(f"{ATOM}summary")
+    summary = first.get(f"{ATOM}summary")
     content_html = _atom_html(content)
     summary_html = _atom_html(summary)
-    guid = _id(_text(entry.find(f"{ATOM}id")), base)
+    guid = _id(_text(first.get(f"{ATOM}id")), base)
     return EntryFields(
         guid=guid,
         title=_atom_text(title_element),
@@ -283,8 +326,8 @@ def _atom_entry(entry: etree._Element, base: str | None, feed_author: str | None
         and title_element.get("type", "text") in ("html", "xhtml", "text/html"),
         link=_atom_link(entry, base) or guid,  # no web page: the id, as feedparser does
         author=_atom_author(entry) or feed_author,
-        published_at=_date(entry.find(f"{ATOM}published")),
-        updated_at=_date(entry.find(f"{ATOM}updated")),
+        published_at=_date(first.get(f"{ATOM}published")),
+        updated_at=_date(first.get(f"{ATOM}updated")),
         content_html=content_html or summary_html,
         summary_html=summary_html or content_html,
         base_url=_base(content, base) if content is not None else base,

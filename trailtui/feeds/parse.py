@@ -19,7 +19,7 @@ from typing import Any
 from trailtui.feeds.dates import any_date
 from trailtui.feeds.entries import EntryFields, ParsedEntry, finish
 from trailtui.feeds.fastparse import FastPathDeclined, declared_encoding, parse_fast
-from trailtui.safety import clean_line, clean_text
+from trailtui.safety import clean_line, clean_utf8
 
 # feedparser's complaints that do not mean the feed is broken.
 _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
@@ -109,10 +109,10 @@ def without_controls(body: bytes) -> bytes:
     if declared_encoding(body) not in (None, "utf-8", "utf8"):
         return body
     try:
-        text = body.decode("utf-8")
+        body.decode("utf-8")  # clean_utf8 reads valid UTF-8 only
     except UnicodeDecodeError:
         return body
-    return clean_text(text, max_length=len(text)).encode("utf-8")
+    return clean_utf8(body)
 
 
 def prepare(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:

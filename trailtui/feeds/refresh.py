@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
 import random
 import time
@@ -31,6 +32,7 @@ from trailtui.feeds.decide import (
     FeedOutcome,
     ParseFailure,
     Result,
+    body_digest,
     decide,
     needs_parse,
 )
@@ -105,7 +107,6 @@ def refresh(
 
 def parse_job(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed | ParseFailure:
     """Parse feed bytes: a result or a reason, never a raise."""
-    from trailtui.feeds.discover import discover_feeds
     from trailtui.feeds.parse import ParseError, parse_feed
 
     try:
@@ -113,6 +114,8 @@ def parse_job(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed | Pa
     except ParseError as exc:
         reason = str(exc)
         if "web page" in reason:
+            from trailtui.feeds.discover import discover_feeds  # html.parser: rarely needed
+
             found = discover_feeds(body, url)
             if found:
                 reason += f"; the page points to the feed {found[0]} (use that URL)"
@@ -139,7 +142,8 @@ def _decide(job: Job) -> Decision | FeedOutcome:
     try:
         fetched = decode_body(job.fetched, job.max_bytes)
         parsed = None
-        if needs_parse(feed, fetched) and fetched.body is not None:
+        digest = body_digest(fetched.body) if fetched.body is not None else None
+        if needs_parse(feed, fetched, digest) and fetched.body is not None:
             parsed = parse_job(fetched.body, fetched.headers, fetched.final_url or feed.url)
         decision = decide(
             feed,
@@ -148,6 +152,7 @@ def _decide(job: Job) -> Decision | FeedOutcome:
             now=int(time.time()),
             refresh_every=job.refresh_every,
             jitter=job.jitter,
+            digest=digest,
         )
         if job.resolved_url and decision.update.succeeded:
             decision = replace(
@@ -234,6 +239,9 @@ def _process_pool(store: Store, new_feeds: int) -> Executor | None:
         return None
     import trailtui.feeds.parse  # noqa: F401 - loaded once, shared by the forks
 
+    # What exists now lives as long as the refresh: kept out of the workers'
+    # collections, they never write to (and so copy) the pages they share.
+    gc.freeze()
     context = get_context("fork")
     pool = ProcessPoolExecutor(
         max_workers=min(cores, 4),
@@ -245,6 +253,7 @@ def _process_pool(store: Store, new_feeds: int) -> Executor | None:
         pool.submit(_nothing).result(timeout=15)
     except Exception:  # no processes here (sandbox, limits): one thread instead
         pool.shutdown(wait=False, cancel_futures=True)
+        gc.unfreeze()
         return None
     return pool
 
@@ -343,5 +352,6 @@ async def refresh_async(
         thread.shutdown(wait=True)
         if pool is not None:
             pool.shutdown(wait=True)
+            gc.unfreeze()
     report.elapsed = time.perf_counter() - started
     return report

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from functools import lru_cache
+from typing import Protocol, cast
 
-from sqlalchemy import case, insert, select
+from sqlalchemy import Connection, Dialect, Table, case, insert, select
 from sqlalchemy import update as update_
-from sqlalchemy.orm import Session
 
 from trailtui.store.db import Store
 from trailtui.store.models import EntryRow, FeedRow
@@ -69,13 +69,21 @@ def store_fetches(
 ) -> list[StoreResult]:
     """Store several feeds' results in one transaction (fewer commits)."""
     with store.write() as session:
-        return [_store_one(session, feed_id, update, entries) for feed_id, update, entries in batch]
+        connection = session.connection()
+        return [
+            _store_one(connection, feed_id, update, entries) for feed_id, update, entries in batch
+        ]
+
+
+# Core statements on the tables, not the ORM: this runs once per feed per refresh.
+FEED_TABLE = cast(Table, FeedRow.__table__)
+ENTRY_TABLE = cast(Table, EntryRow.__table__)
+FEED, ENTRY = FEED_TABLE.c, ENTRY_TABLE.c
 
 
 def _store_one(
-    session: Session, feed_id: int, update: FeedUpdate, entries: Sequence[EntryData]
+    connection: Connection, feed_id: int, update: FeedUpdate, entries: Sequence[EntryData]
 ) -> StoreResult:
-    # Core statements, not ORM objects: this runs once per feed per refresh.
     values: dict[str, object] = {
         "last_fetch_at": update.fetched_at,
         "last_status": update.status,
@@ -85,7 +93,7 @@ def _store_one(
     if update.succeeded and update.content_hash is None:
         # Nothing parsed (304, same bytes): a parse warning still holds; a
         # failure's error does not.
-        values["last_error"] = case((FeedRow.failures > 0, None), else_=FeedRow.last_error)
+        values["last_error"] = case((FEED.failures > 0, None), else_=FEED.last_error)
     if update.moved_to:
         values["moved_to"] = update.moved_to
     if update.resolved_url:
@@ -99,40 +107,30 @@ def _store_one(
         if update.title:
             values["title"] = update.title
     else:
-        values["failures"] = FeedRow.failures + 1
-    changed = session.execute(update_(FeedRow).where(FeedRow.id == feed_id).values(**values))
-    if not changed.rowcount:  # type: ignore[attr-defined]  # removed while we were fetching
+        values["failures"] = FEED.failures + 1
+    changed = connection.execute(update_(FEED_TABLE).where(FEED.id == feed_id).values(**values))
+    if not changed.rowcount:  # removed while we were fetching
         return StoreResult()
     return (
-        _upsert_entries(session, feed_id, entries, update.fetched_at) if entries else StoreResult()
+        _upsert_entries(connection, feed_id, entries, update.fetched_at)
+        if entries
+        else StoreResult()
     )
 
 
 def _upsert_entries(
-    session: Session, feed_id: int, entries: Sequence[EntryData], seen_at: int
+    connection: Connection, feed_id: int, entries: Sequence[EntryData], seen_at: int
 ) -> StoreResult:
     existing = {
         guid: (entry_id, digest)
-        for entry_id, guid, digest in session.execute(
-            select(EntryRow.id, EntryRow.guid, EntryRow.content_hash).where(
-                EntryRow.feed_id == feed_id
-            )
+        for entry_id, guid, digest in connection.execute(
+            select(ENTRY.id, ENTRY.guid, ENTRY.content_hash).where(ENTRY.feed_id == feed_id)
         )
     }
-    new_rows = []
+    new_rows: list[dict[str, object]] = []
     updated = 0
     for entry in entries:
         known = existing.get(entry.guid)
-        values = {
-            "title": entry.title,
-            "link": entry.link,
-            "author": entry.author,
-            "published_at": entry.published_at,
-            "updated_at": entry.updated_at,
-            "summary": entry.summary,
-            "content": entry.content,
-            "content_hash": entry.content_hash,
-        }
         if known is None:
             new_rows.append(
                 {
@@ -140,17 +138,51 @@ def _upsert_entries(
                     "guid": entry.guid,
                     "first_seen_at": seen_at,
                     "sort_ts": sort_timestamp(entry.published_at or entry.updated_at, seen_at),
-                    **values,
+                    "starred": False,
+                    **_entry_values(entry),
                 }
             )
             existing[entry.guid] = (0, entry.content_hash)
         elif known[1] != entry.content_hash:
-            session.execute(update_(EntryRow).where(EntryRow.id == known[0]).values(**values))
+            connection.execute(
+                update_(ENTRY_TABLE).where(ENTRY.id == known[0]).values(**_entry_values(entry))
+            )
             updated += 1
     if new_rows:
-        # Core executemany: the ORM's per-row bookkeeping is not needed here.
-        session.connection().execute(insert(EntryRow), new_rows)
+        _insert_entries(connection, new_rows)
     return StoreResult(new=len(new_rows), updated=updated)
+
+
+def _entry_values(entry: EntryData) -> dict[str, object]:
+    return {
+        "title": entry.title,
+        "link": entry.link,
+        "author": entry.author,
+        "published_at": entry.published_at,
+        "updated_at": entry.updated_at,
+        "summary": entry.summary,
+        "content": entry.content,
+        "content_hash": entry.content_hash,
+    }
+
+
+def _insert_entries(connection: Connection, rows: list[dict[str, object]]) -> None:
+    """One executemany straight to the database driver: a first refresh inserts
+    thousands of rows, and SQLAlchemy's per-row work costs as much as the
+    insert itself. The statement is still SQLAlchemy's, for this dialect."""
+    statement, order = _insert_statement(connection.dialect, tuple(rows[0]))
+    if order is None:  # a driver with named parameters takes the dicts
+        connection.exec_driver_sql(statement, rows)
+    else:
+        connection.exec_driver_sql(statement, [tuple(row[key] for key in order) for row in rows])
+
+
+@lru_cache(maxsize=8)
+def _insert_statement(dialect: Dialect, columns: tuple[str, ...]) -> tuple[str, list[str] | None]:
+    # inline(): no RETURNING of generated ids, which an executemany cannot use.
+    compiled = insert(ENTRY_TABLE).inline().compile(dialect=dialect, column_keys=list(columns))
+    order = list(compiled.positiontup) if compiled.positiontup is not None else None
+    return compiled.string, order
 
 
 def sort_timestamp(published: int | None, first_seen: int) -> int:
