@@ -19,7 +19,11 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
 
 
 def test_every_command_has_help() -> None:
-    for args in ([], ["fetch"], ["contacts"], ["contacts", "check"], ["stats"]):
+    commands = (
+        [], ["fetch"], ["contacts"], ["contacts", "check"], ["contacts", "add"], ["stats"],
+        ["doctor"], ["import"], ["export"],
+    )  # fmt: skip
+    for args in commands:
         code, out, _ = run(*args, "--help")
         assert code == 0 and "Usage:" in out
 
