@@ -53,10 +53,11 @@ DEFAULT_REFRESH_EVERY = 30 * 60
 PROCESS_POOL_MIN_FEEDS = 24
 MAX_BATCH = 64  # feeds stored in one transaction by the refresh thread
 # Worker processes leave the SQLite WAL to the refresh's own connection,
-# which copies it into the database every this many feeds, in a thread:
-# a checkpoint inside a worker's write turn (tens of ms, syncing the disk)
-# would hold up both workers.
-CHECKPOINT_EVERY = 32
+# which copies it into the database every this many feeds (unless its last
+# copy is still running), in a thread: a checkpoint inside a worker's write
+# turn (tens of ms, syncing the disk) would hold up both workers, and one
+# left for the end (closing the database) would add to the refresh's time.
+CHECKPOINT_EVERY = 4
 
 
 @dataclass
