@@ -87,6 +87,14 @@ def full_book(tmp_path: Path) -> ContactBook:
     return load_contacts(path)
 
 
+def test_both_yaml_loaders_build_the_same_book(full_book: ContactBook) -> None:
+    from trailtui.contacts import loader
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "_FAST_LOADER", None)
+        assert load_contacts(full_book.path) == full_book
+
+
 def test_full_contact_has_every_field(full_book: ContactBook, tmp_path: Path) -> None:
     ada = full_book.contacts[0]
     assert ada.name == "Ada Lovelace"
@@ -423,6 +431,19 @@ def test_malformed(
     assert first.path == path
     assert first.file == NAME
     assert str(first).startswith(NAME)
+
+
+@pytest.mark.parametrize(("source", "line", "column", "path", "fragment"), MALFORMED)
+def test_the_pure_python_loader_reads_the_same(
+    source: str | bytes, line: int | None, column: int | None, path: str, fragment: str
+) -> None:
+    """libyaml composes when it can; without it, every problem is the same."""
+    from trailtui.contacts import loader
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "_FAST_LOADER", None)
+        pure = problems_of(source)
+    assert pure == problems_of(source)
 
 
 def test_python_tags_are_refused_not_constructed() -> None:

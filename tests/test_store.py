@@ -65,6 +65,28 @@ def test_an_older_database_keeps_its_page_size(tmp_path: Path) -> None:
     store.close()
 
 
+def test_a_connection_without_checkpoints_leaves_them_to_another(tmp_path: Path) -> None:
+    main = open_store(db_url(tmp_path))
+    worker = open_store(db_url(tmp_path), migrate_schema=False, checkpoints=False)
+    with worker.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0
+    sync_contacts(worker, book(TWO))
+    wal = tmp_path / "trail.sqlite3-wal"
+    with sqlite3.connect(tmp_path / "trail.sqlite3") as reader:
+        before = reader.execute("SELECT COUNT(*) FROM contact").fetchone()[0]
+    reader.close()
+    main.checkpoint()  # copies the worker's commits into the database file
+    with main.engine.connect() as conn:
+        busy, frames, copied = conn.execute(text("PRAGMA wal_checkpoint(PASSIVE)")).one()
+        assert busy == 0 and copied == frames  # nothing was left behind
+    assert before == 2 and wal.exists()
+    worker.close()
+    main.close()
+    reopened = open_store(db_url(tmp_path))
+    assert queries.counts(reopened).contacts == 2
+    reopened.close()
+
+
 def test_entry_insert_suits_each_driver() -> None:
     """The bulk insert is SQLAlchemy's statement for the dialect: positional
     for SQLite, named (and without RETURNING) for PostgreSQL."""

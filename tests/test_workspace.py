@@ -68,3 +68,71 @@ def test_warm_fetch_never_imports_the_yaml_stack(small_world: Path, tmp_path: Pa
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _mirrored(db: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    import sqlite3
+
+    with sqlite3.connect(db.removeprefix("sqlite:///")) as connection:
+        contacts = connection.execute(
+            "SELECT id, name, data, archived FROM contact ORDER BY id"
+        ).fetchall()
+        feeds = connection.execute(
+            "SELECT contact_id, url, label, discover, active FROM feed ORDER BY id"
+        ).fetchall()
+    connection.close()
+    return contacts, feeds
+
+
+def test_contacts_read_early_are_mirrored_the_same(small_world: Path, tmp_path: Path) -> None:
+    from trailtui.contacts import early
+
+    plain = f"sqlite:///{tmp_path / 'plain.sqlite3'}"
+    open_workspace(small_world, plain).close()
+
+    db = f"sqlite:///{tmp_path / 'early.sqlite3'}"
+    helper = early.start(small_world, db)
+    assert helper is not None
+    workspace = open_workspace(small_world, db, early=helper)
+    assert workspace.has_contacts and not workspace.problems
+    assert workspace._book is None  # the helper read it
+    assert workspace.refresh_every == 30 * 60
+    assert workspace.book is not None and len(workspace.book.contacts) == 3  # parsed on demand
+    workspace.close()
+    assert _mirrored(db) == _mirrored(plain)
+    assert early.start(small_world, db) is None  # the database exists now
+    assert early.start(small_world, "sqlite://") is None
+    assert early.start(small_world, "postgresql://localhost/trail") is None
+
+
+def test_a_file_changed_after_the_early_read_is_read_again(
+    small_world: Path, tmp_path: Path
+) -> None:
+    from trailtui.contacts import early
+
+    db = f"sqlite:///{tmp_path / 'w.sqlite3'}"
+    helper = early.start(small_world, db)
+    assert helper is not None
+    # Whether the helper read the file before or after this edit, what is
+    # mirrored is the file as it is when the workspace opens.
+    small_world.write_text(
+        small_world.read_text(encoding="utf-8").replace("cadence: 7d", "cadence: 5d"),
+        encoding="utf-8",
+    )
+    workspace = open_workspace(small_world, db, early=helper)
+    assert queries.contact(workspace.store, "ada").cadence_seconds == 5 * 86400  # type: ignore[union-attr]
+    workspace.close()
+
+
+def test_problems_found_early_are_reported_as_usual(tmp_path: Path) -> None:
+    from trailtui.contacts import early
+
+    contacts = tmp_path / "c.yaml"
+    contacts.write_text("version: 1\ncontacts:\n  - name: Ann\n    cadence: often\n")
+    db = f"sqlite:///{tmp_path / 'w.sqlite3'}"
+    helper = early.start(contacts, db)
+    assert helper is not None
+    workspace = open_workspace(contacts, db, early=helper)
+    assert not workspace.has_contacts
+    assert [(p.line, p.path) for p in workspace.problems] == [(4, "contacts[0].cadence")]
+    workspace.close()

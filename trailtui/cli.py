@@ -21,6 +21,7 @@ from trailtui import __version__, paths
 
 if TYPE_CHECKING:
     from trailtui.contacts import Problem
+    from trailtui.contacts.early import EarlyContacts
     from trailtui.workspace import Workspace
 
 
@@ -43,13 +44,15 @@ def _report_problems(problems: list[Problem]) -> None:
     click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
 
 
-def _workspace(options: Options, *, need_contacts: bool = True) -> Workspace:
+def _workspace(
+    options: Options, *, need_contacts: bool = True, early: EarlyContacts | None = None
+) -> Workspace:
     # Imported here: `--help` and `--version` should not wait for the database layer.
     from trailtui.store import StoreError
     from trailtui.workspace import open_workspace
 
     try:
-        workspace = open_workspace(options.contacts, options.db, demo=options.demo)
+        workspace = open_workspace(options.contacts, options.db, demo=options.demo, early=early)
     except StoreError as exc:
         _fail(str(exc))
     if need_contacts and not workspace.has_contacts:
@@ -64,7 +67,8 @@ def _gc_paused() -> Iterator[None]:
     """No cyclic garbage collection while starting up: imports and opening the
     database make tens of thousands of objects that live as long as the
     process, and collecting would scan them again and again (a tenth of the
-    start-up time) to find nothing."""
+    start-up time) to find nothing. They are frozen out of later collections
+    too: the first one after start-up would otherwise scan them all."""
     if not gc.isenabled():
         yield
         return
@@ -72,6 +76,7 @@ def _gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        gc.freeze()
         gc.enable()
 
 
@@ -124,10 +129,21 @@ def _run_app(options: Options) -> None:
 @click.pass_obj
 def fetch(options: Options, force: bool) -> None:
     """Refresh every contact's feeds, headless (safe to run from cron while the app runs)."""
-    with _gc_paused():
-        from trailtui.feeds.refresh import FeedOutcome, Result, refresh
+    early = None
+    if not options.demo:
+        # A first run into a new database: the contacts file is read on another
+        # core while this process loads the database layer.
+        from trailtui.contacts.early import start
 
-        workspace = _workspace(options)
+        early = start(paths.contacts_path(options.contacts), paths.database_url(options.db))
+    try:
+        with _gc_paused():
+            from trailtui.feeds.refresh import FeedOutcome, Result, refresh
+
+            workspace = _workspace(options, early=early)
+    finally:
+        if early is not None:
+            early.close()
     show_bar = sys.stderr.isatty()
     bar: list[Any] = []  # click's progress bar, made once the total is known
 

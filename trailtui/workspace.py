@@ -22,6 +22,7 @@ from trailtui.store import Store, meta, open_store
 
 if TYPE_CHECKING:
     from trailtui.contacts import ContactBook, Problem
+    from trailtui.contacts.early import EarlyContacts
     from trailtui.store.sync import SyncReport
 
 FINGERPRINT_KEY = "contacts_fingerprint"
@@ -31,7 +32,13 @@ DEFAULT_REFRESH_EVERY = 30 * 60
 
 class Workspace:
     def __init__(
-        self, contacts_path: Path, store: Store, *, demo: bool = False, scratch: Path | None = None
+        self,
+        contacts_path: Path,
+        store: Store,
+        *,
+        demo: bool = False,
+        scratch: Path | None = None,
+        early: EarlyContacts | None = None,
     ) -> None:
         self.contacts_path = contacts_path
         self.store = store
@@ -41,6 +48,7 @@ class Workspace:
         self._synced = False  # a valid contacts file is mirrored in the database
         self._settings: dict[str, Any] = {}  # what start-up needs, kept without parsing
         self._scratch = scratch
+        self._early = early  # the contacts file, being read by a helper
 
     @property
     def has_contacts(self) -> bool:
@@ -113,7 +121,18 @@ class Workspace:
             self._settings = json.loads(meta.get(self.store, SETTINGS_KEY) or "{}")
             self._synced, self.problems = True, []
             return None
+        early, self._early = self._early, None
+        ready = early.result(data) if early is not None and data is not None else None
+        if ready is not None:  # read and valid: mirror it without loading the schema
+            from trailtui.store.sync import sync_rows
+
+            rows, self._settings = ready
+            report = sync_rows(self.store, rows)
+            self._book, self.problems, self._synced = None, [], True
+            self._remember(fingerprint)
+            return report
         from trailtui.contacts import ContactsError, load_contacts
+        from trailtui.contacts.rows import start_up_settings
         from trailtui.store.sync import sync_contacts
 
         try:
@@ -124,20 +143,22 @@ class Workspace:
             return None
         report = sync_contacts(self.store, book)
         self._book, self.problems, self._synced = book, [], True
-        settings = book.settings
-        self._settings = {
-            "refresh_every": int(settings.refresh_every.total_seconds()),
-            "keys": dict(settings.keys),
-            "theme": settings.theme,
-        }
+        self._settings = start_up_settings(book)
+        self._remember(fingerprint)
+        return report
+
+    def _remember(self, fingerprint: str | None) -> None:
+        """The file now mirrored, and the settings start-up needs."""
         if fingerprint:
             meta.put(
                 self.store,
                 {FINGERPRINT_KEY: fingerprint, SETTINGS_KEY: json.dumps(self._settings)},
             )
-        return report
 
     def close(self) -> None:
+        if self._early is not None:
+            self._early.close()
+            self._early = None
         self.store.close()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
@@ -145,13 +166,18 @@ class Workspace:
 
 
 def open_workspace(
-    contacts: str | Path | None = None, db: str | None = None, *, demo: bool = False
+    contacts: str | Path | None = None,
+    db: str | None = None,
+    *,
+    demo: bool = False,
+    early: EarlyContacts | None = None,
 ) -> Workspace:
     """Open the database and load the contacts (problems are kept, not raised).
 
     The demo reads the bundled example contacts and uses a throwaway database
     (and a throwaway copy of the contacts) unless --db is given. Raises
-    StoreError if the database cannot be used.
+    StoreError if the database cannot be used. `early`: the contacts file being
+    read meanwhile (`contacts.early.start`).
     """
     scratch = None
     if demo:
@@ -172,6 +198,6 @@ def open_workspace(
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
         raise
-    workspace = Workspace(contacts_path, store, demo=demo, scratch=scratch)
+    workspace = Workspace(contacts_path, store, demo=demo, scratch=scratch, early=early)
     workspace.reload_contacts()
     return workspace

@@ -52,6 +52,12 @@ DEFAULT_REFRESH_EVERY = 30 * 60
 # never-parsed feeds one thread does the work.
 PROCESS_POOL_MIN_FEEDS = 24
 MAX_BATCH = 64  # feeds stored in one transaction by the refresh thread
+# Worker processes leave the SQLite WAL to the refresh's own connection,
+# which copies it into the database every this many feeds (unless its last
+# copy is still running), in a thread: a checkpoint inside a worker's write
+# turn (tens of ms, syncing the disk) would hold up both workers, and one
+# left for the end (closing the database) would add to the refresh's time.
+CHECKPOINT_EVERY = 4
 
 
 @dataclass
@@ -207,7 +213,7 @@ def _start_worker(database_url: str, write_lock: Any) -> None:
     Workers take turns to write through a shared lock: SQLite would make them
     wait anyway, but by sleeping and polling, which wastes the time saved."""
     global _STORE, _WRITE_LOCK
-    _STORE = open_store(database_url, migrate_schema=False)
+    _STORE = open_store(database_url, migrate_schema=False, checkpoints=False)
     _WRITE_LOCK = write_lock
 
 
@@ -250,7 +256,11 @@ def _process_pool(store: Store, new_feeds: int) -> Executor | None:
         initargs=(store.engine.url.render_as_string(hide_password=False), context.Lock()),
     )
     try:
-        pool.submit(_nothing).result(timeout=15)
+        # Forks every worker now, before this refresh starts a thread; not
+        # waited for: the workers open the database while the first feeds
+        # download. One that dies later (BrokenExecutor) costs nothing but
+        # time: its feeds are finished in the thread.
+        pool.submit(_nothing)
     except Exception:  # no processes here (sandbox, limits): one thread instead
         pool.shutdown(wait=False, cancel_futures=True)
         gc.unfreeze()
@@ -309,8 +319,13 @@ async def refresh_async(
     thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trailtui-refresh")
     waiting: asyncio.Queue[tuple[Job, asyncio.Future[FeedOutcome]]] = asyncio.Queue()
 
+    checkpoints: list[asyncio.Future[None]] = []
+
     def done(outcome: FeedOutcome) -> None:
         report.outcomes.append(outcome)
+        due = pool is not None and len(report.outcomes) % CHECKPOINT_EVERY == 0
+        if due and (not checkpoints or checkpoints[-1].done()):
+            checkpoints.append(loop.run_in_executor(thread, store.checkpoint))
         if on_progress:
             on_progress(outcome, len(report.outcomes), len(feeds))
 

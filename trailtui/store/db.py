@@ -55,12 +55,27 @@ class Store:
         except OperationalError as exc:
             raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
 
+    def checkpoint(self) -> None:
+        """Copy what the SQLite WAL holds into the database, without waiting
+        for (or blocking) writers: what they still use is left for next time."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except SQLAlchemyError:
+            pass  # the next checkpoint, or closing, does it
+
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_store(url: str, *, migrate_schema: bool = True) -> Store:
-    """Open (creating if needed) and migrate the database at a SQLAlchemy URL."""
+def open_store(url: str, *, migrate_schema: bool = True, checkpoints: bool = True) -> Store:
+    """Open (creating if needed) and migrate the database at a SQLAlchemy URL.
+
+    checkpoints=False: this connection's commits never copy the SQLite WAL back
+    into the database (a refresh's worker processes: another connection does
+    it, see `Store.checkpoint`, so no writer stalls on it)."""
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy raises ArgumentError and others
@@ -76,7 +91,7 @@ def open_store(url: str, *, migrate_schema: bool = True) -> Store:
     except Exception as exc:
         raise StoreError(f"cannot use database {url!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, checkpoints=checkpoints)
     store = Store(engine)
     if migrate_schema:
         try:
@@ -112,7 +127,7 @@ def _prepare_sqlite_file(path: Path) -> None:
             raise StoreError(f"cannot create {path}: {exc.strerror}") from None
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, checkpoints: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # We issue BEGIN ourselves (pysqlite's implicit transactions are wrong
@@ -131,7 +146,8 @@ def _configure_sqlite(engine: Engine) -> None:
         # writes tens of MB, and each checkpoint syncs the disk. (An older
         # database keeps the page size it was made with.)
         page_size = cursor.execute("PRAGMA page_size").fetchone()[0]
-        cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_BYTES // page_size}")
+        pages = WAL_CHECKPOINT_BYTES // page_size if checkpoints else 0
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {pages}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

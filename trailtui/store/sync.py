@@ -8,12 +8,16 @@ that points at them, but no longer show in the merged feed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from trailtui.contacts import ContactBook
+from trailtui.contacts.rows import ContactRows, contact_rows
 from trailtui.store.db import Store, now
 from trailtui.store.models import ContactRow, FeedRow
+
+if TYPE_CHECKING:
+    from trailtui.contacts import ContactBook
 
 
 @dataclass
@@ -27,6 +31,11 @@ class SyncReport:
 
 
 def sync_contacts(store: Store, book: ContactBook) -> SyncReport:
+    return sync_rows(store, contact_rows(book))
+
+
+def sync_rows(store: Store, contacts: ContactRows) -> SyncReport:
+    """Mirror `contacts.rows.contact_rows` of a valid contacts file."""
     report = SyncReport()
     stamp = now()
     with store.write() as session:
@@ -35,53 +44,41 @@ def sync_contacts(store: Store, book: ContactBook) -> SyncReport:
         for feed in session.scalars(select(FeedRow)):
             feeds_by_contact.setdefault(feed.contact_id, {})[feed.url] = feed
         wanted = set()
-        for contact in book.contacts:
-            wanted.add(contact.id)
-            cadence = book.cadence_of(contact)
-            data = {
-                "why": contact.why,
-                "help": contact.help,
-                "cadence_seconds": int(cadence.total_seconds()),
-                "overdue_seconds": int(book.overdue_after(contact).total_seconds()),
-                "tier": contact.tier,
-                "snooze_until": contact.snooze_until.isoformat() if contact.snooze_until else None,
-                "circles": list(contact.circles),
-                "tags": list(contact.tags),
-                "notes": contact.notes,
-                "links": dict(contact.links),
-            }
-            row = rows.get(contact.id)
+        for contact in contacts:
+            contact_id, name, data = contact["id"], contact["name"], contact["data"]
+            wanted.add(contact_id)
+            row = rows.get(contact_id)
             if row is None:
-                row = ContactRow(id=contact.id, name=contact.name, data=data, synced_at=stamp)
+                row = ContactRow(id=contact_id, name=name, data=data, synced_at=stamp)
                 session.add(row)
-                report.added.append(contact.id)
+                report.added.append(contact_id)
             else:
                 if row.archived:
                     row.archived = False
-                    report.restored.append(contact.id)
-                if row.name != contact.name or row.data != data:
-                    row.name, row.data = contact.name, data
-                    report.updated.append(contact.id)
+                    report.restored.append(contact_id)
+                if row.name != name or row.data != data:
+                    row.name, row.data = name, data
+                    report.updated.append(contact_id)
                 row.synced_at = stamp
-            existing = feeds_by_contact.get(contact.id, {})
+            existing = feeds_by_contact.get(contact_id, {})
             listed = set()
-            for spec in contact.feeds:
-                listed.add(spec.location)
-                known = existing.get(spec.location)
+            for location, label, discover in contact["feeds"]:
+                listed.add(location)
+                known = existing.get(location)
                 if known is None:
                     added = FeedRow(
-                        contact_id=contact.id,
-                        url=spec.location,
-                        label=spec.label,
-                        discover=spec.discover,
+                        contact_id=contact_id,
+                        url=location,
+                        label=label,
+                        discover=discover,
                     )
                     session.add(added)
-                    existing[spec.location] = added  # a path listed twice is one feed
+                    existing[location] = added  # a path listed twice is one feed
                     report.feeds_added += 1
                 else:
-                    known.label = spec.label
-                    if known.discover != spec.discover:
-                        known.discover, known.resolved_url = spec.discover, None
+                    known.label = label
+                    if known.discover != discover:
+                        known.discover, known.resolved_url = discover, None
                     if not known.active:
                         known.active = True
                         report.feeds_added += 1
