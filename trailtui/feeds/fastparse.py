@@ -19,6 +19,7 @@ from lxml import etree
 
 from trailtui.feeds.dates import any_date
 from trailtui.feeds.entries import EntryFields
+from trailtui.xmlsafe import hardened_parser
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RSS1 = "{http://purl.org/rss/1.0/}"
@@ -31,17 +32,7 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 XHTML_DIV = f"{XHTML}div"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    dtd_validation=False,
-    huge_tree=False,
-    recover=False,
-    remove_comments=True,
-    remove_pis=True,
-    strip_cdata=True,
-)
+_PARSER = hardened_parser(strip_cdata=True)
 _CHARSET = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*\"?([A-Za-z0-9._-]+)", re.IGNORECASE)
 _UTF8 = {"utf-8", "utf8"}

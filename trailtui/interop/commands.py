@@ -15,6 +15,8 @@ import click
 from trailtui import paths
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from trailtui.cli import Options
     from trailtui.contacts import ContactBook
     from trailtui.interop.plan import ImportPlan, PlanItem
@@ -61,36 +63,38 @@ def _count(n: int, what: str) -> str:
     return f"{n} {what}{'s' if n != 1 else ''}"
 
 
+def _section(
+    title: str, items: list[PlanItem], mark: str, detail: Callable[[PlanItem], str]
+) -> None:
+    """One part of the plan: a heading, then a line per item and its notes."""
+    if not items:
+        return
+    click.echo(f"\n{title}:")
+    for item in items:
+        click.echo(f"  {mark} {item.name} [{item.source}]{detail(item)}")
+        for note in item.notes:
+            click.echo(f"      note: {note}")
+
+
 def print_plan(plan: ImportPlan, source: Path) -> None:
     from trailtui.interop.plan import ADD, SKIP
 
     adds, merges, by_hand, skips = plan.of(ADD), plan.to_merge(), plan.by_hand(), plan.of(SKIP)
     click.echo(f"{source} ({FORMAT_NAMES.get(plan.format, plan.format)}): {len(plan.items)} found")
-    if adds:
-        click.echo(f"\nNew contacts ({len(adds)}):")
-        for item in adds:
-            click.echo(f"  + {item.name} [{item.source}]: {_summary(item)}")
-            for note in item.notes:
-                click.echo(f"      note: {note}")
-    if merges:
-        click.echo(f"\nAlready there, with something new ({len(merges)}; --apply adds it to them):")
-        for item in merges:
-            click.echo(f"  ~ {item.name} [{item.source}] -> {item.target}: {item.reason}")
-            for note in item.notes:
-                click.echo(f"      note: {note}")
-    if by_hand:
-        click.echo(f"\nAlready there, with something new, to copy by hand ({len(by_hand)}):")
-        for item in by_hand:
-            click.echo(f"  ? {item.name} [{item.source}] -> {item.target}: {item.reason}")
-            click.echo(f"      {item.by_hand}")
-            for note in item.notes:
-                click.echo(f"      note: {note}")
-    if skips:
-        click.echo(f"\nSkipped ({len(skips)}):")
-        for item in skips:
-            click.echo(f"  - {item.name} [{item.source}]: {item.reason}")
-            for note in item.notes:
-                click.echo(f"      note: {note}")
+    _section(f"New contacts ({len(adds)})", adds, "+", lambda item: f": {_summary(item)}")
+    _section(
+        f"Already there, with something new ({len(merges)}; --apply adds it to them)",
+        merges,
+        "~",
+        lambda item: f" -> {item.target}: {item.reason}",
+    )
+    _section(
+        f"Already there, with something new, to copy by hand ({len(by_hand)})",
+        by_hand,
+        "?",
+        lambda item: f" -> {item.target}: {item.reason}\n      {item.by_hand}",
+    )
+    _section(f"Skipped ({len(skips)})", skips, "-", lambda item: f": {item.reason}")
     updated = len(plan.merges())
     summary = f"{len(adds)} to add, {_count(updated, 'contact')} to update"
     if by_hand:

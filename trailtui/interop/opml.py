@@ -27,17 +27,9 @@ from lxml import etree
 
 from trailtui.interop.model import Candidate, InteropError, Reading, Rejected
 from trailtui.interop.profiles import is_web_url
+from trailtui.xmlsafe import hardened_parser
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False,
-    no_network=True,
-    load_dtd=False,
-    dtd_validation=False,
-    huge_tree=False,
-    recover=False,
-    remove_comments=True,
-    remove_pis=True,
-)
+_PARSER = hardened_parser()
 ID_ATTRIBUTE = "trailtuiId"
 
 
