@@ -54,6 +54,17 @@ async def settle(app: TrailApp, pilot) -> None:
         await pilot.pause()
 
 
+async def shown(app: TrailApp, pilot, expected: str, timeout: float = 5.0) -> str:  # type: ignore[no-untyped-def]
+    """The screen's text once it shows `expected` (a table repaints a frame
+    after its rows change; on a busy machine that frame can come late)."""
+    deadline = time.monotonic() + timeout
+    text = screen_text(app)
+    while expected not in text and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+        text = screen_text(app)
+    return text
+
+
 def main_screen(app: TrailApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen)
@@ -71,7 +82,7 @@ async def test_main_screen_shows_merged_feed_beside_contact(
         titles = [e.title for e in screen.feed.entries.values()]
         assert titles[0] == "Ada on engines"  # newest first
         assert len(titles) == 4
-        text = screen_text(app)
+        text = await shown(app, pilot, "Ada on engines")
         assert "Ada on engines" in text and "Ada Quill" in text
         assert "Shares my view that tools should be kind." in text  # the panel: why
         assert "Looking for beta readers." in text  # the panel: help
