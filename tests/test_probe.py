@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from trailtui.contacts.adding import contact_mapping
 from trailtui.feeds.http import FetchLimits
 from trailtui.feeds.probe import (
     SourceError,
-    contact_mapping,
     feed_entry,
     location_of,
     probe_source,

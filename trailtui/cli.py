@@ -257,28 +257,31 @@ def contacts_add(
     bluesky:ada.bsky.social, youtube:UC..., substack:ada, medium:@ada,
     devto:ada or reddit:ada. It is fetched once first, to show what it gives.
     """
-    from trailtui.contacts import ContactsError, parse_contacts
+    from trailtui.contacts import ContactsError, parse_contacts_for
+    from trailtui.contacts.adding import (
+        contact_mapping,
+        current_text,
+        id_clash,
+        text_with_contact,
+    )
     from trailtui.contacts.files import save_text
     from trailtui.contacts.schema import slugify
-    from trailtui.contacts.starter import STARTER
-    from trailtui.contacts.yamltext import append_contacts
-    from trailtui.feeds.probe import SourceError, contact_mapping, feed_entry, probe_source
+    from trailtui.feeds.probe import SourceError, feed_entry, probe_source
 
     if options.demo:
         _fail("the demo's contacts are not changed; pass --contacts FILE without --demo")
     path = paths.contacts_path(options.contacts)
     try:
-        text = path.read_bytes().decode("utf-8-sig") if path.exists() else STARTER
-        book = parse_contacts(text, name=str(path), base_dir=path.parent.resolve(), path=path)
+        text = current_text(path)
+        book = parse_contacts_for(path, text)
     except ContactsError as exc:
         _report_problems(exc.problems)
         _fail(f"fix {path} first (trailtui contacts check); nothing was added")
     except (OSError, UnicodeError) as exc:
         _fail(f"{path}: cannot read the contacts file: {exc}")
-    new_id = slugify(name) or "contact"
-    taken = {c.id: c.name for c in book.contacts}
-    if new_id in taken:
-        _fail(f"{taken[new_id]} already has the id {new_id!r}; use a name that tells them apart")
+    clash = id_clash(book, name)
+    if clash:
+        _fail(clash)
     feeds: list[dict[str, str]] = []
     if source:
         try:
@@ -302,19 +305,15 @@ def contacts_add(
             feeds = [probe.candidates[0].entry]
     contact = contact_mapping(name, feeds, why=why, help=help_them, tier=tier)
     try:
-        new_text = append_contacts(text, [contact])
-    except ContactsError as exc:
-        _fail(f"{path}: {exc.problems[0].message}; nothing was added")
-    try:
-        parse_contacts(new_text, name=str(path), base_dir=path.parent.resolve(), path=path)
+        new_text = text_with_contact(path, text, contact)
     except ContactsError as exc:
         _report_problems(exc.problems)
-        _fail(f"{path} would not be valid with this contact; nothing was added")
+        _fail(f"the contact cannot be added to {path}; nothing was added")
     try:
         backup = save_text(path, new_text)
     except OSError as exc:
         _fail(f"{path}: cannot write: {exc.strerror or exc}")
-    click.echo(f"Added {name.strip()} (id {new_id}) to {path}.")
+    click.echo(f"Added {name.strip()} (id {slugify(name.strip()) or 'contact'}) to {path}.")
     if backup is not None:
         click.echo(f"The previous version is in {backup}.")
 

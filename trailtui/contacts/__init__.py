@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from trailtui.contacts.errors import ContactsError, Problem
-    from trailtui.contacts.loader import load_contacts, parse_contacts
+    from trailtui.contacts.loader import load_contacts, parse_contacts, parse_contacts_for
     from trailtui.contacts.schema import Contact, ContactBook, FeedSpec, Settings
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "Settings",
     "load_contacts",
     "parse_contacts",
+    "parse_contacts_for",
 ]
 
 _HOMES = {
@@ -30,6 +31,7 @@ _HOMES = {
     "Problem": "errors",
     "load_contacts": "loader",
     "parse_contacts": "loader",
+    "parse_contacts_for": "loader",
     "Contact": "schema",
     "ContactBook": "schema",
     "FeedSpec": "schema",

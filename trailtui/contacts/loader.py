@@ -55,7 +55,13 @@ def load_contacts(path: str | Path) -> ContactBook:
         data = path.read_bytes()
     except OSError as exc:
         raise _single(name, f"cannot read the file: {exc.strerror or exc}") from None
-    return parse_contacts(data, name=name, base_dir=path.parent.resolve(), path=path)
+    return parse_contacts_for(path, data)
+
+
+def parse_contacts_for(path: Path, data: bytes | str) -> ContactBook:
+    """Validate text meant for the contacts file at path: problems name that
+    file, and relative feed paths resolve beside it. Raises ContactsError."""
+    return parse_contacts(data, name=str(path), base_dir=path.parent.resolve(), path=path)
 
 
 def parse_contacts(

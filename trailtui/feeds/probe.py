@@ -12,7 +12,6 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from trailtui.contacts.schema import resolve_feed_location
 from trailtui.contacts.shorthands import SHORTHANDS, expand
@@ -153,24 +152,3 @@ def probe_source(source: str, limits: FetchLimits = PROBE_LIMITS) -> Probe:
             return await probe_async(source, fetcher)
 
     return asyncio.run(run())
-
-
-def contact_mapping(
-    name: str,
-    feeds: list[dict[str, str]],
-    *,
-    why: str = "",
-    help: str = "",
-    tier: str | None = None,
-) -> dict[str, Any]:
-    """A new contact as it is written into contacts.yaml (empty fields left out)."""
-    contact: dict[str, Any] = {"name": name.strip()}
-    if tier:
-        contact["tier"] = tier
-    if why.strip():
-        contact["why"] = why.strip()
-    if help.strip():
-        contact["help"] = help.strip()
-    if feeds:
-        contact["feeds"] = feeds
-    return contact

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from trailtui.contacts import Contact, ContactBook, ContactsError, Problem, parse_contacts
+from trailtui.contacts import Contact, ContactBook, ContactsError, Problem, parse_contacts_for
 from trailtui.contacts.files import save_text
 from trailtui.contacts.schema import FeedSpec
 from trailtui.contacts.yamltext import append_contacts, merge_into_contacts
@@ -72,7 +72,7 @@ def load_contacts_file(path: Path) -> tuple[bytes | None, ContactBook | None]:
         data = path.read_bytes()
     except FileNotFoundError:
         return None, None
-    book = parse_contacts(data, name=str(path), base_dir=path.parent.resolve(), path=path)
+    book = parse_contacts_for(path, data)
     return data, book
 
 
@@ -125,7 +125,7 @@ def apply_plan(planned: PlannedImport) -> ImportOutcome:
         reason = exc.problems[0].message if exc.problems else "the text cannot take new contacts"
         return ImportOutcome(error=f"{reason}; {unchanged}", problems=exc.problems)
     try:
-        after = parse_contacts(result, name=str(target), base_dir=base_dir, path=target)
+        after = parse_contacts_for(target, result)
     except ContactsError as exc:
         return ImportOutcome(
             error=f"the contacts file would not be valid after the import; {unchanged}",

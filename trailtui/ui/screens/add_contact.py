@@ -20,26 +20,13 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
-from trailtui.contacts import ContactsError, parse_contacts
-from trailtui.contacts.schema import slugify
-from trailtui.feeds.probe import Probe, SourceError, contact_mapping, feed_entry, probe_source
+from trailtui.contacts import ContactsError
+from trailtui.contacts.adding import contact_mapping, current_text, id_clash, text_with_contact
+from trailtui.feeds.probe import Probe, SourceError, feed_entry, probe_source
 from trailtui.store.sync import SyncReport
 from trailtui.workspace import Workspace
 
 TIERS = [("A: closest (every week)", "A"), ("B: regular", "B"), ("C: keep warm", "C")]
-
-
-def new_contacts_text(workspace: Workspace, contact: dict[str, Any]) -> str:
-    """The contacts file with one more contact at the end. Raises ContactsError
-    if the result would not be a valid file (so nothing invalid is written)."""
-    from trailtui.contacts.starter import STARTER
-    from trailtui.contacts.yamltext import append_contacts
-
-    path = workspace.contacts_path
-    old = workspace.read_contacts_text() if path.exists() else STARTER
-    text = append_contacts(old, [contact])
-    parse_contacts(text, name=path.name, base_dir=path.parent.resolve(), path=path)
-    return text
 
 
 class AddContactScreen(ModalScreen[None]):
@@ -158,14 +145,9 @@ class AddContactScreen(ModalScreen[None]):
             self._error("A contact needs a name.")
             self.query_one("#name", Input).focus()
             return
-        book = self.workspace.book
-        taken = {c.id: c.name for c in book.contacts} if book else {}
-        new_id = slugify(name) or "contact"
-        if new_id in taken:
-            self._error(
-                f"{taken[new_id]} already has the id {new_id!r}; add a surname or initial "
-                "to tell them apart."
-            )
+        clash = id_clash(self.workspace.book, name)
+        if clash:
+            self._error(clash)
             return
         feeds = self._chosen_feeds()
         if feeds is None:
@@ -199,8 +181,9 @@ class AddContactScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="add", exit_on_error=False)
     def save(self, contact: dict[str, Any]) -> None:
+        path = self.workspace.contacts_path
         try:
-            text = new_contacts_text(self.workspace, contact)
+            text = text_with_contact(path, current_text(path), contact)
         except ContactsError as exc:
             first = exc.problems[0]
             self.app.call_from_thread(

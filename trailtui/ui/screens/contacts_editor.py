@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from trailtui.contacts import ContactsError, Problem, parse_contacts
+from trailtui.contacts import ContactsError, Problem, parse_contacts_for
 from trailtui.contacts.files import backup_path
 from trailtui.store.sync import SyncReport
 from trailtui.ui.screens.confirm import Confirm
@@ -47,7 +47,7 @@ class Verdict:
 def validate(text: str, workspace: Workspace) -> Verdict:
     path = workspace.contacts_path
     try:
-        book = parse_contacts(text, name=path.name, base_dir=path.parent.resolve(), path=path)
+        book = parse_contacts_for(path, text)
     except ContactsError as exc:
         return Verdict(text, exc.problems)
     return Verdict(text, [], len(book.contacts), book.feed_count)
