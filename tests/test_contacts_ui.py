@@ -496,7 +496,7 @@ async def test_import_shows_the_plan_then_adds_and_keeps_the_file(
     app = make_app(contacts, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.import_contacts()
+        app.action_import_contacts()
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ImportScreen)

@@ -11,17 +11,16 @@ import os
 import shlex
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import partial
 
 from textual import on, work
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 
 from trailtui.contacts.watch import FileWatch
 from trailtui.store.sync import SyncReport
+from trailtui.ui.messages import SAVED, ContactsReloaded
 from trailtui.ui.screens.contacts_editor import ContactsEditor
 from trailtui.ui.screens.main import MainScreen, key_display
 from trailtui.workspace import Workspace
@@ -44,11 +43,6 @@ class TrailApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Leave trailtui", id="quit"),
     ]
-
-    @dataclass
-    class ContactsReloaded(Message):
-        report: SyncReport | None
-        reason: str
 
     def __init__(self, workspace: Workspace, *, watch_every: float = WATCH_EVERY) -> None:
         super().__init__()
@@ -85,7 +79,7 @@ class TrailApp(App[None]):
             yield SystemCommand(
                 "Import contacts",
                 "Add people from an OPML, vCard or LinkedIn Connections.csv file",
-                self.import_contacts,
+                self.action_import_contacts,
             )
 
     # ---- settings from contacts.yaml ------------------------------------
@@ -115,24 +109,21 @@ class TrailApp(App[None]):
     @work(thread=True, exclusive=True, group="contacts", exit_on_error=False)
     def reload_contacts(self, reason: str) -> None:
         report = self.workspace.reload_contacts()
-        self.post_message(self.ContactsReloaded(report, reason))
-
-    def contacts_saved(self, report: SyncReport | None) -> None:
-        """The app itself wrote the file (editor, add contact, import)."""
-        self.contacts_watch.mark_seen()
-        self.post_message(self.ContactsReloaded(report, "saved"))
+        self.post_message(ContactsReloaded(report, reason))
 
     @on(ContactsReloaded)
     def contacts_reloaded(self, message: ContactsReloaded) -> None:
         workspace = self.workspace
+        if message.reason == SAVED:
+            self.contacts_watch.mark_seen()  # our own write: not a change to react to
         self.apply_settings()
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.contacts_changed()
-            elif isinstance(screen, ContactsEditor) and message.reason != "saved":
+            elif isinstance(screen, ContactsEditor) and message.reason != SAVED:
                 screen.file_changed_on_disk()
         if workspace.problems:
-            if message.reason == "saved":
+            if message.reason == SAVED:
                 return  # the editor has said so, with the problems listed
             self.notify(
                 "\n".join(str(p) for p in workspace.problems[:5])
@@ -142,12 +133,12 @@ class TrailApp(App[None]):
                 timeout=15,
                 markup=False,
             )
-        elif message.report is not None and message.reason != "saved":
+        elif message.report is not None and message.reason != SAVED:
             self.notify(_describe_sync(message.report), title=f"contacts.yaml {message.reason}")
 
     # ---- editing ---------------------------------------------------------
 
-    def edit_contacts(self) -> None:
+    def action_edit_contacts(self) -> None:
         """Open contacts.yaml in the in-app editor (a starter text if it is new)."""
         workspace = self.workspace
         new_file = not workspace.contacts_exist
@@ -168,11 +159,14 @@ class TrailApp(App[None]):
                 return
         self.push_screen(ContactsEditor(workspace, text, new_file=new_file))
 
-    def edit_externally(self) -> None:
+    def action_edit_external(self) -> None:
         """Hand the terminal to $VISUAL/$EDITOR, then validate and reload."""
         path = self.workspace.contacts_path
         if not path.exists():
-            self.workspace.create_starter_contacts()
+            from trailtui.contacts.files import save_text
+            from trailtui.contacts.starter import STARTER
+
+            save_text(path, STARTER)  # the reload after the editor picks it up
         command = [*editor_command(), str(path)]
         try:
             with self.suspend():
@@ -193,12 +187,12 @@ class TrailApp(App[None]):
         else:
             self.notify("contacts.yaml unchanged.", timeout=2)
 
-    def add_contact(self) -> None:
+    def action_add_contact(self) -> None:
         from trailtui.ui.screens.add_contact import AddContactScreen
 
         self.push_screen(AddContactScreen(self.workspace))
 
-    def import_contacts(self) -> None:
+    def action_import_contacts(self) -> None:
         from trailtui.ui.screens.import_contacts import ImportScreen
 
         self.push_screen(ImportScreen(self.workspace))

@@ -24,6 +24,7 @@ from trailtui.contacts import ContactsError
 from trailtui.contacts.adding import contact_mapping, current_text, id_clash, text_with_contact
 from trailtui.feeds.probe import Probe, SourceError, feed_entry, probe_source
 from trailtui.store.sync import SyncReport
+from trailtui.ui.messages import SAVED, ContactsReloaded
 from trailtui.workspace import Workspace
 
 TIERS = [("A: closest (every week)", "A"), ("B: regular", "B"), ("C: keep warm", "C")]
@@ -200,10 +201,7 @@ class AddContactScreen(ModalScreen[None]):
 
     @on(Added)
     def added(self, message: Added) -> None:
-        from trailtui.ui.app import TrailApp
-
-        if isinstance(self.app, TrailApp):
-            self.app.contacts_saved(message.report)
+        self.app.post_message(ContactsReloaded(message.report, SAVED))
         self.notify(f"Added {message.name} to contacts.yaml.", markup=False)
         self.dismiss()
 

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from trailtui.contacts import ContactsError, Problem, parse_contacts_for
 from trailtui.contacts.files import backup_path
 from trailtui.store.sync import SyncReport
+from trailtui.ui.messages import SAVED, ContactsReloaded
 from trailtui.ui.screens.confirm import Confirm
 from trailtui.ui.widgets.yaml_editor import YamlEditor
 from trailtui.workspace import Workspace
@@ -221,10 +222,7 @@ class ContactsEditor(Screen[None]):
                 timeout=6,
                 markup=False,
             )
-        from trailtui.ui.app import TrailApp
-
-        if isinstance(self.app, TrailApp):
-            self.app.contacts_saved(message.report)
+        self.app.post_message(ContactsReloaded(message.report, SAVED))
 
     # ---- the file changed elsewhere -----------------------------------
 

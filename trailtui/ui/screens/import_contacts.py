@@ -23,6 +23,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from trailtui.interop.apply import ImportOutcome, PlannedImport, apply_plan, plan_file
 from trailtui.interop.plan import ADD, SKIP, ImportPlan
+from trailtui.store.sync import SyncReport
+from trailtui.ui.messages import SAVED, ContactsReloaded
 from trailtui.workspace import Workspace
 
 
@@ -74,6 +76,7 @@ class ImportScreen(ModalScreen[None]):
     @dataclass
     class Applied(Message):
         outcome: ImportOutcome
+        report: SyncReport | None
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
@@ -140,9 +143,8 @@ class ImportScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def write(self, planned: PlannedImport) -> None:
         outcome = apply_plan(planned)
-        if outcome.error is None:
-            self.workspace.reload_contacts()
-        self.post_message(self.Applied(outcome))
+        report = self.workspace.reload_contacts() if outcome.error is None else None
+        self.post_message(self.Applied(outcome, report))
 
     @on(Applied)
     def applied(self, message: Applied) -> None:
@@ -150,10 +152,7 @@ class ImportScreen(ModalScreen[None]):
         if outcome.error is not None:
             self._show(Text(outcome.error, style="bold red"))
             return
-        from trailtui.ui.app import TrailApp
-
-        if isinstance(self.app, TrailApp):
-            self.app.contacts_saved(None)
+        self.app.post_message(ContactsReloaded(message.report, SAVED))
         self.notify(outcome.summary(self.workspace.contacts_path), markup=False)
         self.dismiss()
 

@@ -10,7 +10,6 @@ import dataclasses
 import webbrowser
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -33,9 +32,6 @@ from trailtui.ui.screens.prompt import TextPrompt
 from trailtui.ui.widgets.contact_panel import ContactPanel
 from trailtui.ui.widgets.feed_list import FeedList
 from trailtui.workspace import Workspace
-
-if TYPE_CHECKING:
-    from trailtui.ui.app import TrailApp
 
 # Trail keys: (key, kind, footer label, tooltip, asks for text)
 TRAIL_KEYS: list[tuple[str, Kind, str, str, bool]] = [
@@ -95,14 +91,14 @@ class MainScreen(Screen[None]):
         ),
         Binding(
             "E",
-            "edit_contacts",
+            "app.edit_contacts",
             "Edit contacts",
             tooltip="Edit contacts.yaml here, checked as you type",
             id="edit_contacts",
         ),
         Binding(
             "ctrl+e",
-            "edit_external",
+            "app.edit_external",
             "Edit in $EDITOR",
             show=False,
             tooltip="Edit contacts.yaml in your own editor ($VISUAL or $EDITOR)",
@@ -110,7 +106,7 @@ class MainScreen(Screen[None]):
         ),
         Binding(
             "a",
-            "add_contact",
+            "app.add_contact",
             "Add contact",
             tooltip="Add someone: name, site or feed, why they matter",
             id="add_contact",
@@ -353,21 +349,6 @@ class MainScreen(Screen[None]):
         self.notify(f"Opened {link}", timeout=3, markup=False)
 
     # ---- contacts -----------------------------------------------------
-
-    def _trail_app(self) -> TrailApp:
-        from trailtui.ui.app import TrailApp
-
-        assert isinstance(self.app, TrailApp)
-        return self.app
-
-    def action_edit_contacts(self) -> None:
-        self._trail_app().edit_contacts()
-
-    def action_edit_external(self) -> None:
-        self._trail_app().edit_externally()
-
-    def action_add_contact(self) -> None:
-        self._trail_app().add_contact()
 
     def contacts_changed(self) -> None:
         """The contacts were reloaded: show the feed and the card as they are now."""

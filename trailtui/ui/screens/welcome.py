@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from trailtui.store.sync import SyncReport
+from trailtui.ui.messages import SAVED, ContactsReloaded
 from trailtui.workspace import Workspace
 
 
@@ -66,30 +68,21 @@ class WelcomeScreen(ModalScreen[None]):
             return
         self.app.call_from_thread(self._created, report)
 
-    def _created(self, report: object) -> None:
-        from trailtui.ui.app import TrailApp
-
+    def _created(self, report: SyncReport | None) -> None:
         self.dismiss()
-        if isinstance(self.app, TrailApp):
-            self.app.contacts_saved(None)
-            self.notify(f"Created {self.workspace.contacts_path}.", markup=False)
-            self.app.edit_contacts()
+        self.app.post_message(ContactsReloaded(report, SAVED))
+        self.notify(f"Created {self.workspace.contacts_path}.", markup=False)
+        self.app.call_later(self.app.run_action, "edit_contacts")
 
     @on(Button.Pressed, "#add")
     def add_first(self) -> None:
-        from trailtui.ui.app import TrailApp
-
         self.dismiss()
-        if isinstance(self.app, TrailApp):
-            self.app.add_contact()
+        self.app.call_later(self.app.run_action, "add_contact")
 
     @on(Button.Pressed, "#import")
     def import_file(self) -> None:
-        from trailtui.ui.app import TrailApp
-
         self.dismiss()
-        if isinstance(self.app, TrailApp):
-            self.app.import_contacts()
+        self.app.call_later(self.app.run_action, "import_contacts")
 
     @on(Button.Pressed, "#later")
     def action_dismiss_screen(self) -> None:
