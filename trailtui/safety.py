@@ -90,6 +90,16 @@ _INVISIBLE_UTF8 = re.compile(rb"\xe2(?:\x80[\x8b\x8e\x8f\xaa-\xae]|\x81[\xa6-\xa
 _BOM_UTF8 = b"\xef\xbb\xbf"
 
 
+_C0_BUT_CR = _C0_AND_DEL.replace(b"\r", b"")
+
+
+def has_controls_utf8(data: bytes) -> bool:
+    """Whether UTF-8 bytes carry terminal controls: C0 (but tab, LF and CR), DEL, C1."""
+    if len(data.translate(None, _C0_BUT_CR)) != len(data):
+        return True
+    return b"\xc2" in data and _C1_UTF8.search(data) is not None
+
+
 def clean_utf8(data: bytes) -> bytes:
     """`clean_text` for valid UTF-8 bytes: the same result, encoded."""
     if b"\r" in data:

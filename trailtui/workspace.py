@@ -131,12 +131,15 @@ class Workspace:
             self._book, self.problems, self._synced = None, [], True
             self._remember(fingerprint)
             return report
-        from trailtui.contacts import ContactsError, load_contacts
+        from trailtui.contacts import ContactsError, load_contacts, parse_contacts_for
         from trailtui.contacts.rows import start_up_settings
         from trailtui.store.sync import sync_contacts
 
         try:
-            book = load_contacts(self.contacts_path)
+            # The bytes read above, so the fingerprint is of what was checked;
+            # load_contacts only when they could not be read (it says why).
+            path = self.contacts_path
+            book = load_contacts(path) if data is None else parse_contacts_for(path, data)
         except ContactsError as exc:
             self.problems = exc.problems
             self._synced = False

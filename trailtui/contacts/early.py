@@ -109,19 +109,17 @@ def start(contacts: Path, database_url: str) -> EarlyContacts | None:
 
 
 def _answer(path: Path, pipe: int) -> None:
-    from trailtui.contacts.loader import MAX_FILE_BYTES, parse_contacts_for
+    from trailtui.contacts.loader import parse_contacts_for
     from trailtui.contacts.rows import contact_rows, start_up_settings
 
     data = path.read_bytes()
-    answer: dict[str, Any] = {}
-    if len(data) <= MAX_FILE_BYTES and not path.is_dir():
-        # As load_contacts reads it (problems raise: the caller reads it again).
-        book = parse_contacts_for(path, data)
-        answer = {
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "rows": contact_rows(book),
-            "settings": start_up_settings(book),
-        }
+    # Problems (too big, not UTF-8, invalid) raise: the caller reads the file itself.
+    book = parse_contacts_for(path, data)
+    answer = {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "rows": contact_rows(book),
+        "settings": start_up_settings(book),
+    }
     encoded = json.dumps(answer).encode()
     while encoded:
         encoded = encoded[os.write(pipe, encoded) :]

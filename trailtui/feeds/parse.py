@@ -19,7 +19,7 @@ from typing import Any
 from trailtui.feeds.dates import any_date
 from trailtui.feeds.entries import EntryFields, ParsedEntry, finish
 from trailtui.feeds.fastparse import FastPathDeclined, declared_encoding, parse_fast
-from trailtui.safety import clean_line, clean_utf8
+from trailtui.safety import clean_line, clean_utf8, has_controls_utf8
 
 # feedparser's complaints that do not mean the feed is broken.
 _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
@@ -90,11 +90,6 @@ def parse_with_feedparser(
     )
 
 
-# Terminal controls in UTF-8: C0 (but tab, LF, CR), DEL, and C1 (U+0080-U+009F).
-_C0_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
-_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
-
-
 def without_controls(body: bytes) -> bytes:
     """A UTF-8 feed with terminal control sequences removed before parsing.
 
@@ -103,8 +98,7 @@ def without_controls(body: bytes) -> bytes:
     feedparser turns C1 controls into Windows-1252 look-alikes. Removing them
     first lets every entry through, clean, whichever parser reads it.
     """
-    has_c0 = len(body.translate(None, _C0_BYTES)) != len(body)
-    if not has_c0 and not (b"\xc2" in body and _C1_UTF8.search(body)):
+    if not has_controls_utf8(body):
         return body
     if declared_encoding(body) not in (None, "utf-8", "utf8"):
         return body

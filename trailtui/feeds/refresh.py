@@ -319,13 +319,14 @@ async def refresh_async(
     thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trailtui-refresh")
     waiting: asyncio.Queue[tuple[Job, asyncio.Future[FeedOutcome]]] = asyncio.Queue()
 
-    checkpoints: list[asyncio.Future[None]] = []
+    last_checkpoint: asyncio.Future[None] | None = None
 
     def done(outcome: FeedOutcome) -> None:
+        nonlocal last_checkpoint
         report.outcomes.append(outcome)
         due = pool is not None and len(report.outcomes) % CHECKPOINT_EVERY == 0
-        if due and (not checkpoints or checkpoints[-1].done()):
-            checkpoints.append(loop.run_in_executor(thread, store.checkpoint))
+        if due and (last_checkpoint is None or last_checkpoint.done()):
+            last_checkpoint = loop.run_in_executor(thread, store.checkpoint)
         if on_progress:
             on_progress(outcome, len(report.outcomes), len(feeds))
 
