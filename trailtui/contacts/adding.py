@@ -5,11 +5,9 @@ writes it."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from trailtui.contacts.errors import ContactsError
 from trailtui.contacts.loader import parse_contacts_for
 from trailtui.contacts.schema import ContactBook, slugify
 
@@ -62,9 +60,6 @@ def text_with_contact(path: Path, text: str, contact: dict[str, Any]) -> str:
     """
     from trailtui.contacts.yamltext import append_contacts
 
-    try:
-        new_text = append_contacts(text, [contact])
-    except ContactsError as exc:
-        raise ContactsError([replace(p, file=str(path)) for p in exc.problems]) from None
+    new_text = append_contacts(text, [contact], name=str(path))
     parse_contacts_for(path, new_text)
     return new_text

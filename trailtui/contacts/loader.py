@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from trailtui.contacts.errors import ContactsError, Problem
 from trailtui.contacts.schema import (
@@ -315,6 +316,11 @@ _EXPECTED = {
 }
 
 
+def error_message(error: ErrorDetails) -> str:
+    """The message of a validator's ValueError (ours are written for people), else pydantic's."""
+    return str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+
+
 def _validation_problems(exc: ValidationError, tree: _Tree, name: str) -> list[Problem]:
     problems: list[Problem] = []
     for error in exc.errors(include_url=False):
@@ -351,7 +357,7 @@ def _validation_problems(exc: ValidationError, tree: _Tree, name: str) -> list[P
         elif kind == "literal_error":
             message = f"expected {error['ctx']['expected']}, found {_describe(found)}"
         elif kind in ("value_error", "assertion_error"):
-            message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+            message = error_message(error)
         elif kind in _EXPECTED:
             message = f"expected {_EXPECTED[kind]}, found {_describe(found)}"
         elif kind == "greater_than_equal":

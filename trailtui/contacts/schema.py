@@ -154,8 +154,8 @@ class FeedSpec(_Model):
 SOURCE_KEYS = ("url", "blog", *SHORTHANDS)
 
 
-def _feed_shorthand(value: Any) -> Any:
-    # A plain string is a feed URL or path.
+def feed_mapping(value: Any) -> Any:
+    """A feed as written in YAML, as a mapping: a plain string is a URL or path."""
     return {"url": value} if isinstance(value, str) else value
 
 
@@ -172,7 +172,7 @@ class Contact(_Model):
     tags: list[Text] = []
     notes: Text = ""
     links: dict[Text, Text] = {}
-    feeds: list[Annotated[FeedSpec, BeforeValidator(_feed_shorthand)]] = []
+    feeds: list[Annotated[FeedSpec, BeforeValidator(feed_mapping)]] = []
 
     @field_validator("name")
     @classmethod

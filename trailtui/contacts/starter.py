@@ -1,4 +1,4 @@
-"""The commented contacts file a new user starts from."""
+"""The texts a new contacts file starts from."""
 
 from __future__ import annotations
 
@@ -32,4 +32,12 @@ contacts: []
 #       - blog: https://ada.example      # a site: its feed is found for you
 #       - github: ada                    # also mastodon, bluesky, youtube,
 #       - mastodon: "@ada@hachyderm.io"  # substack, medium, devto, reddit
+"""
+
+
+# What an import writes into when there is no file yet: its contacts follow.
+NEW_FILE = """\
+# trailtui contacts: one entry per person; `trailtui contacts check` validates this file.
+version: 1
+contacts:
 """

@@ -22,17 +22,12 @@ from pydantic import ValidationError
 
 from trailtui.contacts import Contact, ContactBook, ContactsError, Problem, parse_contacts_for
 from trailtui.contacts.files import save_text
-from trailtui.contacts.schema import FeedSpec
+from trailtui.contacts.schema import FeedSpec, feed_mapping
+from trailtui.contacts.starter import NEW_FILE
 from trailtui.contacts.yamltext import append_contacts, merge_into_contacts
 from trailtui.interop.detect import read_file
 from trailtui.interop.model import InteropError
 from trailtui.interop.plan import ImportPlan, plan_import
-
-NEW_FILE = """\
-# trailtui contacts: one entry per person; `trailtui contacts check` validates this file.
-version: 1
-contacts:
-"""
 
 
 @dataclass(frozen=True)
@@ -165,8 +160,7 @@ def _merged(contact: Contact, gains: dict[str, Any], base_dir: Path) -> Contact:
     for key, value in gains.get("links", {}).items():
         links.setdefault(key, value)  # a link the contact has keeps its value
     feeds = [
-        FeedSpec.model_validate({"url": f} if isinstance(f, str) else f, context=context)
-        for f in gains.get("feeds", [])
+        FeedSpec.model_validate(feed_mapping(f), context=context) for f in gains.get("feeds", [])
     ]
     return contact.model_copy(
         update={

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from trailtui import paths
+from trailtui.interop.model import FORMATS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -107,7 +108,7 @@ def print_plan(plan: ImportPlan, source: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["opml", "vcard", "linkedin"]),
+    type=click.Choice(FORMATS),
     help="The file's format (default: told from its content).",
 )
 @click.option("--apply", is_flag=True, help="Write the changes into the contacts file.")

@@ -30,7 +30,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from trailtui.contacts.errors import ContactsError
-from trailtui.contacts.schema import Contact, ContactBook, FeedSpec, slugify
+from trailtui.contacts.loader import error_message
+from trailtui.contacts.schema import Contact, ContactBook, FeedSpec, feed_mapping, slugify
 from trailtui.contacts.yamltext import unmergeable
 from trailtui.interop.model import Candidate, Reading
 from trailtui.interop.profiles import is_email, is_web_url, normalize_email, normalize_url
@@ -101,17 +102,13 @@ class _Person:
     tags: set[str] = field(default_factory=set)
 
 
-def _feed_mapping(feed: Any) -> Any:
-    return {"url": feed} if isinstance(feed, str) else feed
-
-
 def feed_location(feed: Any) -> str:
     """Where a feed (as written in YAML) is fetched from. Raises ValueError."""
     try:
-        spec = FeedSpec.model_validate(_feed_mapping(feed), context={"base_dir": None})
+        spec = FeedSpec.model_validate(feed_mapping(feed), context={"base_dir": None})
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
-        message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+        message = error_message(error)
         raise ValueError(message) from None
     return spec.location
 
@@ -375,7 +372,7 @@ def _plan_one(candidate: Candidate, index: _Index) -> PlanItem:
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in error["loc"])
-        message = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+        message = error_message(error)
         reason = f"not usable: {where}: {message}"
         return PlanItem(SKIP, name or "(no name)", candidate.source, reason)
     person = _Person(data["id"], name, candidate.source, pending=data)

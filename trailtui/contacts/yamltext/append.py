@@ -9,6 +9,7 @@ import yaml
 
 from trailtui.contacts.yamltext.nodes import (
     _OPEN_BLOCK_SCALAR,
+    TEXT_NAME,
     _apply_edits,
     _compose,
     _content_end,
@@ -20,11 +21,14 @@ from trailtui.contacts.yamltext.nodes import (
     _skip_item_comments,
     _text_end,
     _with_newline,
+    named,
 )
 from trailtui.contacts.yamltext.render import _LINE_BREAK, _REST_OF_LINE, STEP, contact_yaml, flow
 
 
-def append_contacts(text: str, contacts: Sequence[Mapping[str, Any]]) -> str:
+def append_contacts(
+    text: str, contacts: Sequence[Mapping[str, Any]], *, name: str = TEXT_NAME
+) -> str:
     """text with contacts added at the end of its top-level `contacts:` list.
 
     The result is text[:p] + new + text[p:] for one insertion point p: the
@@ -33,8 +37,14 @@ def append_contacts(text: str, contacts: Sequence[Mapping[str, Any]]) -> str:
     mappings inside a non-empty flow list. A missing or empty `contacts:`
     (nothing, `[]`, `null`, `~`) gets a block list; the `[]` or null is the only
     text removed. Line endings follow the file (LF or CRLF).
-    Raises ContactsError when the text is not YAML or has no usable top level.
+    Raises ContactsError when the text is not YAML or has no usable top level;
+    its problems name the file `name`.
     """
+    with named(name):
+        return _append(text, contacts)
+
+
+def _append(text: str, contacts: Sequence[Mapping[str, Any]]) -> str:
     if not contacts:
         return text
     newline = _newline_of(text)

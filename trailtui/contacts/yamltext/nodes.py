@@ -4,8 +4,9 @@ made of insertions (the one kind of change trailtui makes to a user's file)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 import yaml
 
@@ -25,10 +26,24 @@ def _compose(text: str) -> yaml.Node | None:
         raise  # pragma: no cover - the loader always rejects what compose rejects
 
 
+TEXT_NAME = "<contacts>"  # what problems call the text when no file is named
+
+
 def _problem(node: yaml.Node | None, message: str) -> ContactsError:
     line = node.start_mark.line + 1 if node is not None else None
     column = node.start_mark.column + 1 if node is not None else None
-    return ContactsError([Problem("<contacts>", line, column, "", message)])
+    return ContactsError([Problem(TEXT_NAME, line, column, "", message)])
+
+
+@contextmanager
+def named(name: str) -> Iterator[None]:
+    """Problems raised inside name the file `name` instead of TEXT_NAME."""
+    try:
+        yield
+    except ContactsError as exc:
+        if name == TEXT_NAME:
+            raise
+        raise ContactsError([replace(p, file=name) for p in exc.problems]) from None
 
 
 def _content_end(node: yaml.Node, seen: set[int] | None = None) -> int:
