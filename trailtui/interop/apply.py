@@ -15,6 +15,7 @@ never saved.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from trailtui.contacts.schema import FeedSpec, feed_mapping
 from trailtui.contacts.starter import NEW_FILE
 from trailtui.contacts.yamltext import append_contacts, merge_into_contacts
 from trailtui.interop.detect import read_file
-from trailtui.interop.model import InteropError
+from trailtui.interop.model import InteropError, Reading
 from trailtui.interop.plan import ImportPlan, plan_import
 
 
@@ -37,6 +38,11 @@ class PlannedImport:
     plan: ImportPlan
     original: bytes | None  # the contacts file as read (None: there is none yet)
     book: ContactBook | None
+
+    @cached_property
+    def text(self) -> str | None:
+        """original as text (it was read, and validated, as UTF-8)."""
+        return self.original.decode("utf-8") if self.original is not None else None
 
 
 @dataclass(frozen=True)
@@ -84,9 +90,19 @@ def plan_file(source: Path, contacts_path: Path, fmt: str | None = None) -> Plan
         return f"fix {contacts_path} first: {first}"
     except OSError as exc:
         return f"{contacts_path}: cannot read the contacts file: {exc.strerror or exc}"
-    text = original.decode("utf-8", errors="replace") if original is not None else None
-    plan = plan_import(reading, book, text)
-    return PlannedImport(source, contacts_path, plan, original, book)
+    return plan_reading(source, reading, contacts_path, original, book)
+
+
+def plan_reading(
+    source: Path,
+    reading: Reading,
+    contacts_path: Path,
+    original: bytes | None,
+    book: ContactBook | None,
+) -> PlannedImport:
+    """The plan for what was read from source, against the contacts file's bytes and book."""
+    text = original.decode("utf-8") if original is not None else None
+    return PlannedImport(source, contacts_path, plan_import(reading, book, text), original, book)
 
 
 def apply_plan(planned: PlannedImport) -> ImportOutcome:
@@ -97,10 +113,7 @@ def apply_plan(planned: PlannedImport) -> ImportOutcome:
     merges = planned.plan.merges() if book is not None else {}
     if not new and not merges:
         return ImportOutcome()
-    try:
-        text = planned.original.decode("utf-8") if planned.original is not None else NEW_FILE
-    except UnicodeDecodeError:  # pragma: no cover - the file was parsed as UTF-8
-        return ImportOutcome(error=f"{target} is not UTF-8 text; nothing written")
+    text = planned.text if planned.text is not None else NEW_FILE
     unchanged = f"{target} is unchanged"
     before = list(book.contacts) if book is not None else []
     position = {contact.id: i for i, contact in enumerate(before)}

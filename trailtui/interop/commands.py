@@ -124,10 +124,9 @@ def import_command(options: Options, file: Path, fmt: str | None, apply: bool) -
     wrote as it was, and the previous version is kept as a .bak file.
     """
     from trailtui.cli import _fail, _report_problems
-    from trailtui.interop.apply import PlannedImport, apply_plan
+    from trailtui.interop.apply import apply_plan, plan_reading
     from trailtui.interop.detect import read_file
     from trailtui.interop.model import InteropError
-    from trailtui.interop.plan import plan_import
 
     try:
         reading = read_file(file, fmt)
@@ -135,8 +134,8 @@ def import_command(options: Options, file: Path, fmt: str | None, apply: bool) -
         _fail(f"{file}: {exc}")
     target = _contacts_file(options)
     data, book = _load(target)
-    text = data.decode("utf-8", errors="replace") if data is not None else None
-    plan = plan_import(reading, book, text)
+    planned = plan_reading(file, reading, target, data, book)
+    plan = planned.plan
     print_plan(plan, file)
     new, merges = plan.new_contacts(), plan.merges()
     if not apply:
@@ -148,7 +147,7 @@ def import_command(options: Options, file: Path, fmt: str | None, apply: bool) -
     if not new and not merges:
         click.echo(f"Nothing to add, nothing new to merge; {target} is unchanged.")
         return
-    outcome = apply_plan(PlannedImport(file, target, plan, data, book))
+    outcome = apply_plan(planned)
     if outcome.error is not None:
         if outcome.problems:
             _report_problems(outcome.problems)

@@ -98,7 +98,6 @@ class _Person:
     written: frozenset[str] = frozenset()  # the link keys the contacts file has
     emails: set[str] = field(default_factory=set)
     urls: set[str] = field(default_factory=set)  # normalized profile URLs and feeds
-    link_keys: set[str] = field(default_factory=set)
     tags: set[str] = field(default_factory=set)
 
 
@@ -171,7 +170,6 @@ def _existing(book: ContactBook | None) -> _Index:
             source="contacts file",
             emails=_emails(contact.links),
             urls=_urls(contact.links) | {normalize_url(f.location) for f in contact.feeds},
-            link_keys=set(contact.links),
             links=dict(contact.links),
             written=frozenset(contact.links),
             tags={t.lower() for t in contact.tags},
@@ -258,7 +256,7 @@ def _additions(prepared: _Prepared, person: _Person) -> tuple[dict[str, Any], li
     new_links: dict[str, str] = {}
     for key, value in links.items():
         known = normalize_url(value) in person.urls or normalize_email(value) in person.emails
-        if key not in person.link_keys:
+        if key not in person.links:
             if not known:
                 new_links[key] = value
             continue
@@ -290,7 +288,6 @@ def _fold(
 ) -> None:
     """Remember what a merge or a folded duplicate adds, so it is not added twice."""
     links = additions.get("links", {})
-    person.link_keys.update(links)
     person.links.update(links)
     person.tags.update(str(t).lower() for t in additions.get("tags", []))
     feed_urls = {loc for feed, loc in prepared.feeds if feed in additions.get("feeds", [])}
@@ -376,7 +373,6 @@ def _plan_one(candidate: Candidate, index: _Index) -> PlanItem:
         reason = f"not usable: {where}: {message}"
         return PlanItem(SKIP, name or "(no name)", candidate.source, reason)
     person = _Person(data["id"], name, candidate.source, pending=data)
-    person.link_keys.update(data.get("links", {}))
     person.links.update(prepared.data.get("links", {}))
     person.tags.update(str(t).lower() for t in data.get("tags", []))
     index.register(person, slugify(name))
