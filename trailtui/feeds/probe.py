@@ -15,7 +15,7 @@ from pathlib import Path
 
 from trailtui.contacts.schema import resolve_feed_location
 from trailtui.contacts.shorthands import SHORTHANDS, expand
-from trailtui.feeds.http import Fetcher, FetchLimits, FetchResult, decode_body
+from trailtui.feeds.http import Fetcher, FetchLimits, FetchResult
 
 _SHORTHAND = re.compile(r"^\s*([a-z]+)\s*:\s*(\S.*?)\s*$", re.I)
 _BARE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)*\.[a-z]{2,}(/\S*)?$", re.I)
@@ -95,13 +95,12 @@ async def probe_async(source: str, fetcher: Fetcher) -> Probe:
     feed, reason = _read_feed(result, location)
     if feed is not None:
         return Probe(source, [Candidate(entry, location, feed[0], feed[1])])
-    body = decode_body(result, fetcher.limits.max_bytes)
-    if body.error or not body.body or "web page" not in (reason or ""):
+    if result.body is None or "web page" not in reason:
         return Probe(source, error=f"{location}: {reason}")
     from trailtui.feeds.discover import discover_feeds
 
-    page = body.final_url or location
-    found = discover_feeds(body.body, page)[:MAX_CANDIDATES]
+    page = result.final_url or location
+    found = discover_feeds(result.body, page)[:MAX_CANDIDATES]
     if not found:
         return Probe(
             source,
@@ -126,18 +125,18 @@ async def probe_async(source: str, fetcher: Fetcher) -> Probe:
 
 
 def _read_feed(result: FetchResult, url: str) -> tuple[tuple[str | None, int] | None, str]:
-    """(title, entry count) if the answer is a feed, else the reason it is not."""
+    """(title, entry count) if the answer (already inflated: the probe's
+    Fetcher decodes) is a feed, else the reason it is not."""
     if result.error:
         return None, result.error
     if result.status is not None and not 200 <= result.status < 300:
         return None, f"HTTP {result.status}"
-    body = decode_body(result, PROBE_LIMITS.max_bytes)
-    if body.error or body.body is None:
-        return None, body.error or "empty answer"
+    if result.body is None:
+        return None, "empty answer"
     from trailtui.feeds.decide import ParseFailure
     from trailtui.feeds.refresh import parse_job
 
-    parsed = parse_job(body.body, body.headers, body.final_url or url)
+    parsed = parse_job(result.body, result.headers, result.final_url or url)
     if isinstance(parsed, ParseFailure):
         return None, parsed.reason
     return (parsed.title, len(parsed.entries)), ""
