@@ -27,7 +27,7 @@ from trailtui.contacts.schema import FeedSpec, feed_mapping
 from trailtui.contacts.starter import NEW_FILE
 from trailtui.contacts.yamltext import append_contacts, merge_into_contacts
 from trailtui.interop.detect import read_file
-from trailtui.interop.model import InteropError, Reading
+from trailtui.interop.model import InteropError, Reading, plural
 from trailtui.interop.plan import ImportPlan, plan_import
 
 
@@ -55,8 +55,7 @@ class ImportOutcome:
 
     def summary(self, target: Path) -> str:
         """What was written: "Added 2 contacts to FILE and updated 1 contact." """
-        added = f"{self.added} contact{'s' if self.added != 1 else ''}"
-        updated = f"{self.updated} contact{'s' if self.updated != 1 else ''}"
+        added, updated = plural(self.added, "contact"), plural(self.updated, "contact")
         if self.added and self.updated:
             return f"Added {added} to {target} and updated {updated}."
         if self.updated:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from trailtui import paths
-from trailtui.interop.model import FORMATS
+from trailtui.interop.model import FORMATS, plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -60,10 +60,6 @@ def _summary(item: PlanItem) -> str:
     return "; ".join(parts)
 
 
-def _count(n: int, what: str) -> str:
-    return f"{n} {what}{'s' if n != 1 else ''}"
-
-
 def _section(
     title: str, items: list[PlanItem], mark: str, detail: Callable[[PlanItem], str]
 ) -> None:
@@ -97,7 +93,7 @@ def print_plan(plan: ImportPlan, source: Path) -> None:
     )
     _section(f"Skipped ({len(skips)})", skips, "-", lambda item: f": {item.reason}")
     updated = len(plan.merges())
-    summary = f"{len(adds)} to add, {_count(updated, 'contact')} to update"
+    summary = f"{len(adds)} to add, {plural(updated, 'contact')} to update"
     if by_hand:
         summary += f", {len(by_hand)} to merge by hand"
     click.echo(f"\n{summary}, {len(skips)} skipped.")

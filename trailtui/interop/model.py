@@ -45,3 +45,8 @@ class Reading:
     format: str
     candidates: list[Candidate]
     rejected: list[Rejected] = field(default_factory=list)
+
+
+def plural(count: int, what: str) -> str:
+    """'1 contact', '2 contacts'."""
+    return f"{count} {what}{'s' if count != 1 else ''}"

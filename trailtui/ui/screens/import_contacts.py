@@ -22,14 +22,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from trailtui.interop.apply import ImportOutcome, PlannedImport, apply_plan, plan_file
+from trailtui.interop.model import plural
 from trailtui.interop.plan import ADD, SKIP, ImportPlan
 from trailtui.store.sync import SyncReport
 from trailtui.ui.messages import SAVED, ContactsReloaded
 from trailtui.workspace import Workspace
-
-
-def _plural(count: int, what: str) -> str:
-    return f"{count} {what}{'s' if count != 1 else ''}"
 
 
 def render_plan(plan: ImportPlan) -> RenderableType:
@@ -37,7 +34,7 @@ def render_plan(plan: ImportPlan) -> RenderableType:
     by_hand = plan.by_hand()
     summary = (
         f"{len(plan.items)} found: {len(adds)} to add, "
-        f"{_plural(len(plan.merges()), 'contact')} already there to update with something new"
+        f"{plural(len(plan.merges()), 'contact')} already there to update with something new"
     )
     if by_hand:
         summary += f", {len(by_hand)} to merge by hand"
@@ -62,8 +59,8 @@ def apply_label(plan: ImportPlan) -> str:
     if added and updated:
         return f"Add {added}, update {updated}"
     if updated:
-        return f"Update {_plural(updated, 'contact')}"
-    return f"Add {_plural(added, 'contact')}"
+        return f"Update {plural(updated, 'contact')}"
+    return f"Add {plural(added, 'contact')}"
 
 
 class ImportScreen(ModalScreen[None]):
