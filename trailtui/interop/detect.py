@@ -18,13 +18,24 @@ _OPML = re.compile(rb"<opml[\s>]", re.I)
 _VCARD = re.compile(rb"^\s*BEGIN:VCARD\s*$", re.I | re.M)
 
 
+def _check_text(data: bytes) -> None:
+    """Refuse what no reader can use: nothing, or binary data."""
+    if not data.strip():
+        raise InteropError("the file is empty")
+    if b"\x00" in data[:8192]:
+        raise InteropError("this is a binary file, not OPML, vCard or CSV text")
+
+
+def _too_big(size: int) -> InteropError:
+    return InteropError(
+        f"the file is {size / 1e6:.1f} MB; the limit is {MAX_IMPORT_BYTES // 2**20} MB"
+    )
+
+
 def detect_format(data: bytes, filename: str = "") -> str:
     """ "opml", "vcard" or "linkedin"; InteropError when it is none of them."""
     head = data[:65536]
-    if not data.strip():
-        raise InteropError("the file is empty")
-    if b"\x00" in head[:8192]:
-        raise InteropError("this is a binary file, not OPML, vCard or CSV text")
+    _check_text(data)
     body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if _OPML.search(head) and body.startswith(b"<"):
         return "opml"
@@ -60,15 +71,11 @@ def _expected(fmt: str) -> str:
 def read_data(data: bytes, fmt: str | None = None, filename: str = "") -> Reading:
     """Candidates from the bytes of an import file, in the given or detected format."""
     if len(data) > MAX_IMPORT_BYTES:
-        raise InteropError(
-            f"the file is {len(data) / 1e6:.1f} MB; the limit is {MAX_IMPORT_BYTES // 2**20} MB"
-        )
+        raise _too_big(len(data))
     if fmt is None:
         fmt = detect_format(data, filename)
-    elif not data.strip():
-        raise InteropError("the file is empty")
-    elif b"\x00" in data[:8192]:
-        raise InteropError("this is a binary file, not OPML, vCard or CSV text")
+    else:
+        _check_text(data)
     if fmt == "opml":
         from trailtui.interop.opml import read_opml
 
@@ -92,9 +99,7 @@ def read_file(path: str | Path, fmt: str | None = None) -> Reading:
             raise InteropError("this is a directory, not a file")
         size = path.stat().st_size
         if size > MAX_IMPORT_BYTES:
-            raise InteropError(
-                f"the file is {size / 1e6:.1f} MB; the limit is {MAX_IMPORT_BYTES // 2**20} MB"
-            )
+            raise _too_big(size)
         data = path.read_bytes()
     except FileNotFoundError:
         raise InteropError("no such file") from None
