@@ -21,6 +21,9 @@ def _when(timestamp: int, today: datetime) -> str:
     return moment.strftime("%Y-%m-%d")
 
 
+TITLE_MIN = 20
+
+
 class FeedList(DataTable[Text]):
     """Entries as rows keyed by entry id. Text cells: feed text is never markup."""
 
@@ -40,7 +43,31 @@ class FeedList(DataTable[Text]):
     def on_mount(self) -> None:
         self.add_column("When", key="when", width=10)
         self.add_column("Who", key="who", width=18)
-        self.add_column("Title", key="title")
+        self._title = self.add_column("Title", key="title", width=TITLE_MIN)
+
+    def on_resize(self) -> None:
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        """The title column takes the rest of the pane: titles are cropped at its
+        edge, and the table never scrolls sideways. (Measured from the titles, the
+        column was clamped to the console's width at measuring time, and could
+        stay narrower than the pane.)"""
+        title = self.columns.get(self._title)
+        if title is None:
+            return
+        others = sum(
+            c.get_render_width(self) for key, c in self.columns.items() if key != self._title
+        )
+        room = (
+            self.size.width - others - 2 * self.cell_padding - self.styles.scrollbar_size_vertical
+        )
+        width = max(TITLE_MIN, room)
+        if title.width != width:
+            title.width = width
+            self._clear_caches()  # rendered rows are cached by their widths
+            self._require_update_dimensions = True
+            self.refresh()
 
     @property
     def current(self) -> EntryRecord | None:
