@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy.exc
 
 from trailtui.contacts import load_contacts
 from trailtui.feeds import refresh as refresh_module
+from trailtui.feeds import workers
 from trailtui.feeds.http import FetchResult
 from trailtui.feeds.refresh import Result, refresh
 from trailtui.store import open_store, queries
@@ -28,13 +30,29 @@ def many_feeds(tmp_path: Path, count: int) -> Path:
     return contacts
 
 
-def test_a_big_first_refresh_uses_worker_processes(tmp_path: Path) -> None:
+def started_pools(monkeypatch: pytest.MonkeyPatch) -> list[workers.WorkerPool]:
+    """Every worker pool the refresh starts, kept for the test to look at."""
+    pools: list[workers.WorkerPool] = []
+    real = workers.WorkerPool.start
+
+    def start(*args: Any) -> workers.WorkerPool | None:
+        pool = real(*args)
+        if pool is not None:
+            pools.append(pool)
+        return pool
+
+    monkeypatch.setattr(workers.WorkerPool, "start", start)
+    return pools
+
+
+def test_a_big_first_refresh_uses_worker_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
     sync_contacts(store, load_contacts(many_feeds(tmp_path, 30)))
-    pool = refresh_module._process_pool(store, 30)
-    assert isinstance(pool, ProcessPoolExecutor)
-    pool.shutdown()
-    assert refresh_module._process_pool(store, 3) is None  # small: one thread
+    assert workers.wanted(store, 30)
+    assert not workers.wanted(store, 3)  # small: one thread
+    pools = started_pools(monkeypatch)
 
     seen: list[int] = []
     report = refresh(store, force=True, on_progress=lambda o, done, total: seen.append(done))
@@ -42,17 +60,71 @@ def test_a_big_first_refresh_uses_worker_processes(tmp_path: Path) -> None:
     assert report.new_entries == 60 and queries.counts(store).entries == 60
     assert seen == list(range(1, 31))  # progress reported for every feed, in order
     assert {o.parser for o in report.outcomes} == {"fast"}
+    assert sorted(o.feed_id for o in report.outcomes) == sorted(
+        f.id for f in queries.feeds_to_fetch(store, at=0, force=True)
+    )  # each feed once
+    (pool,) = pools
+    assert len(pool.processes) == min(os.cpu_count() or 1, workers.MAX_WORKERS)
+    assert [p.exitcode for p in pool.processes] == [0] * len(pool.processes)
 
     # The second refresh: nothing new, one thread, nothing rewritten.
     again = refresh(store, force=True)
+    assert len(pools) == 1
     assert {o.result for o in again.outcomes} == {Result.UNCHANGED}
     assert again.new_entries == 0
     store.close()
 
 
+def test_the_feeds_of_a_worker_that_dies_are_finished_anyway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    sync_contacts(store, load_contacts(many_feeds(tmp_path, 30)))
+    doomed = queries.feeds_to_fetch(store, at=0, force=True)[7].url
+    refresh_process = os.getpid()
+    real_fetch = refresh_module.fetch_feed
+
+    async def fetch_or_die(fetcher: Any, feed: Any, max_bytes: int) -> Any:
+        if feed.url == doomed and os.getpid() != refresh_process:
+            os._exit(3)  # the worker dies (out of memory, killed) with feeds in hand
+        return await real_fetch(fetcher, feed, max_bytes)
+
+    monkeypatch.setattr(refresh_module, "fetch_feed", fetch_or_die)
+    pools = started_pools(monkeypatch)
+    report = refresh(store, force=True)
+    assert report.total == 30 and not report.failures
+    assert queries.counts(store).entries == 60
+    assert len({o.feed_id for o in report.outcomes}) == 30
+    (pool,) = pools
+    assert 3 in [p.exitcode for p in pool.processes]
+    store.close()
+
+
+def test_a_refresh_that_stops_early_stops_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    sync_contacts(store, load_contacts(many_feeds(tmp_path, 40)))
+    pools = started_pools(monkeypatch)
+
+    def give_up(outcome: Any, done: int, total: int) -> None:
+        if done == 3:
+            raise KeyboardInterrupt  # the user pressed Ctrl-C
+
+    with pytest.raises(KeyboardInterrupt):
+        refresh(store, force=True, on_progress=give_up)
+    (pool,) = pools
+    assert not any(p.is_alive() for p in pool.processes)
+    # What the workers stored is intact, and the next refresh finishes the rest.
+    report = refresh(store, force=True)
+    assert report.total == 40 and not report.failures
+    assert queries.counts(store).entries == 80
+    store.close()
+
+
 def test_in_memory_database_never_forks(tmp_path: Path) -> None:
     store = open_store("sqlite://")
-    assert refresh_module._process_pool(store, 100) is None
+    assert not workers.wanted(store, 100)
     store.close()
 
 

@@ -217,3 +217,12 @@ def test_safe_link_returns_input_or_none(url: str) -> None:
         assert result.split(":", 1)[0].lower() in {"http", "https", "mailto"}
         assert not UNSAFE.search(result)
         assert not any(ch.isspace() for ch in result)
+
+
+@FAST
+@given(st.one_of(_TEXT, st.text(alphabet=st.characters(max_codepoint=0x2100), max_size=300)))
+def test_the_quick_safety_check_agrees_with_the_rule(text: str) -> None:
+    # `_is_safe` checks encoded bytes for speed; it must find exactly what UNSAFE finds.
+    from trailtui.safety import _is_safe
+
+    assert _is_safe(text) == (UNSAFE.search(text.replace("\r", "")) is None)

@@ -5,9 +5,9 @@
 - then, per feed, in a worker: inflate (capped), skip if the bytes did not
   change, parse, decide (a pure function, `decide`), store (one transaction).
 
-The worker is one thread for an ordinary refresh (mostly 304s), or forked
-processes when many feeds have never been parsed, so that both cores parse
-and each process writes its own results: only small outcomes travel back.
+The worker is one thread for an ordinary refresh (mostly 304s). When many
+feeds have never been parsed, forked processes (`workers`) fetch, parse and
+store them instead, one per core: only small outcomes travel back.
 
 One feed failing never stops the others; each outcome is reported as it is
 stored, so a progress bar can follow.
@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
-import os
 import random
 import time
 from collections.abc import Callable
-from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any
 
+from trailtui.feeds import workers
 from trailtui.feeds.decide import (
     Decision,
     FeedOutcome,
@@ -37,7 +35,7 @@ from trailtui.feeds.decide import (
     needs_parse,
 )
 from trailtui.feeds.http import Fetcher, FetchLimits, FetchResult, Validators, decode_body
-from trailtui.store import Store, open_store, queries
+from trailtui.store import Store, queries
 from trailtui.store.errors import StoreError
 from trailtui.store.ingest import store_fetches
 from trailtui.store.records import FeedState
@@ -48,9 +46,6 @@ if TYPE_CHECKING:
 __all__ = ["FeedOutcome", "RefreshReport", "Result", "refresh", "refresh_async"]
 
 DEFAULT_REFRESH_EVERY = 30 * 60
-# Starting worker processes costs little, but not nothing: below this many
-# never-parsed feeds one thread does the work.
-PROCESS_POOL_MIN_FEEDS = 24
 MAX_BATCH = 64  # feeds stored in one transaction by the refresh thread
 # Worker processes leave the SQLite WAL to the refresh's own connection,
 # which copies it into the database every this many feeds (unless its last
@@ -142,7 +137,7 @@ class Job:
     resolved_url: str | None = None  # a blog's feed, just found by autodiscovery
 
 
-def _decide(job: Job) -> Decision | FeedOutcome:
+def decide_job(job: Job) -> Decision | FeedOutcome:
     """Inflate, parse if the bytes changed, decide; a failure costs this feed only."""
     feed = job.feed
     try:
@@ -173,25 +168,31 @@ def _failed(feed: FeedState, error: str) -> FeedOutcome:
     return FeedOutcome(feed.id, feed.url, Result.FAILED, error=error)
 
 
-def finish_feeds(jobs: list[Job], store: Store | None = None) -> list[FeedOutcome]:
-    """Finish several feeds in a worker and store them in one transaction."""
-    decided = [(job, _decide(job)) for job in jobs]
+def finish_feeds(jobs: list[Job], store: Store, write_lock: Any = None) -> list[FeedOutcome]:
+    """Finish several feeds and store them in one transaction (see store_decided)."""
+    return store_decided([(job, decide_job(job)) for job in jobs], store, write_lock)
+
+
+def store_decided(
+    decided: list[tuple[Job, Decision | FeedOutcome]], store: Store, write_lock: Any = None
+) -> list[FeedOutcome]:
+    """Store decided feeds in one transaction; their outcomes, in order.
+
+    write_lock: held while writing, by worker processes taking turns (SQLite
+    would make them wait anyway, but by sleeping and polling)."""
     batch = [
         (job.feed.id, result.update, result.entries)
         for job, result in decided
         if isinstance(result, Decision)
     ]
     try:
-        if store is not None:
+        with write_lock if write_lock is not None else contextlib.nullcontext():
             stored = iter(store_fetches(store, batch))
-        else:
-            with _write_turn():
-                stored = iter(store_fetches(_worker_store(), batch))
     except Exception as exc:  # StoreError, or a constraint we did not foresee
-        if len(jobs) > 1:  # one bad feed must not fail the others stored with it
-            return [outcome for job in jobs for outcome in finish_feeds([job], store)]
+        if len(decided) > 1:  # one bad feed must not fail the others stored with it
+            return [o for item in decided for o in store_decided([item], store, write_lock)]
         reason = str(exc) if isinstance(exc, StoreError) else f"{type(exc).__name__}: {exc}"
-        return [_failed(jobs[0].feed, f"database: {reason}")]
+        return [_failed(decided[0][0].feed, f"database: {reason}")]
     outcomes = []
     for _, result in decided:
         if isinstance(result, Decision):
@@ -199,73 +200,6 @@ def finish_feeds(jobs: list[Job], store: Store | None = None) -> list[FeedOutcom
             result = replace(result.outcome, new=counts.new, updated=counts.updated)
         outcomes.append(result)
     return outcomes
-
-
-# ---- worker processes ----------------------------------------------------
-
-_STORE: Store | None = None
-_WRITE_LOCK: Any = None
-
-
-def _start_worker(database_url: str, write_lock: Any) -> None:
-    """Each worker process opens its own connection (never the parent's).
-
-    Workers take turns to write through a shared lock: SQLite would make them
-    wait anyway, but by sleeping and polling, which wastes the time saved."""
-    global _STORE, _WRITE_LOCK
-    _STORE = open_store(database_url, migrate_schema=False, checkpoints=False)
-    _WRITE_LOCK = write_lock
-
-
-def _write_turn() -> Any:
-    return _WRITE_LOCK if _WRITE_LOCK is not None else contextlib.nullcontext()
-
-
-def _worker_store() -> Store:
-    assert _STORE is not None, "not in a worker process"
-    return _STORE
-
-
-def _nothing() -> None:
-    """Submitted once so that every worker starts now."""
-
-
-def _process_pool(store: Store, new_feeds: int) -> Executor | None:
-    """Forked worker processes for a big first refresh, else None.
-
-    Forked (cheap: they share the parent's loaded modules), and all started
-    here, before this refresh starts any thread of its own; forkserver/spawn
-    would re-import the program's __main__ in every worker.
-    """
-    cores = os.cpu_count() or 1
-    database = store.engine.url.database or ""
-    if new_feeds < PROCESS_POOL_MIN_FEEDS or cores < 2 or os.name != "posix":
-        return None
-    if store.engine.dialect.name == "sqlite" and database in ("", ":memory:"):
-        return None
-    import trailtui.feeds.parse  # noqa: F401 - loaded once, shared by the forks
-
-    # What exists now lives as long as the refresh: kept out of the workers'
-    # collections, they never write to (and so copy) the pages they share.
-    gc.freeze()
-    context = get_context("fork")
-    pool = ProcessPoolExecutor(
-        max_workers=min(cores, 4),
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(store.engine.url.render_as_string(hide_password=False), context.Lock()),
-    )
-    try:
-        # Forks every worker now, before this refresh starts a thread; not
-        # waited for: the workers open the database while the first feeds
-        # download. One that dies later (BrokenExecutor) costs nothing but
-        # time: its feeds are finished in the thread.
-        pool.submit(_nothing)
-    except Exception:  # no processes here (sandbox, limits): one thread instead
-        pool.shutdown(wait=False, cancel_futures=True)
-        gc.unfreeze()
-        return None
-    return pool
 
 
 # ---- the refresh ---------------------------------------------------------
@@ -315,10 +249,10 @@ async def refresh_async(
     if not feeds:
         return report
     loop = asyncio.get_running_loop()
-    pool = _process_pool(store, sum(1 for f in feeds if f.content_hash is None))
+    pool = None
+    if workers.wanted(store, sum(1 for f in feeds if f.content_hash is None)):
+        pool = workers.WorkerPool.start(store, feeds, limits, refresh_every)
     thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trailtui-refresh")
-    waiting: asyncio.Queue[tuple[Job, asyncio.Future[FeedOutcome]]] = asyncio.Queue()
-
     last_checkpoint: asyncio.Future[None] | None = None
 
     def done(outcome: FeedOutcome) -> None:
@@ -330,8 +264,36 @@ async def refresh_async(
         if on_progress:
             on_progress(outcome, len(report.outcomes), len(feeds))
 
+    try:
+        left = feeds
+        if pool is not None:
+            async for outcome in pool.outcomes():
+                done(outcome)
+            left = [feeds[index] for index in pool.unreported()]  # a worker died
+        if left:
+            await _refresh_in_thread(left, store, thread, limits, refresh_every, done)
+    finally:
+        if pool is not None:
+            pool.stop()
+        thread.shutdown(wait=True)
+    report.elapsed = time.perf_counter() - started
+    return report
+
+
+async def _refresh_in_thread(
+    feeds: list[FeedState],
+    store: Store,
+    thread: ThreadPoolExecutor,
+    limits: FetchLimits,
+    refresh_every: int,
+    done: Callable[[FeedOutcome], None],
+) -> None:
+    """Fetch on this loop; finish in the thread, whatever has queued up meanwhile
+    in one transaction."""
+    loop = asyncio.get_running_loop()
+    waiting: asyncio.Queue[tuple[Job, asyncio.Future[FeedOutcome]]] = asyncio.Queue()
+
     async def in_thread() -> None:
-        """The thread finishes whatever has queued up meanwhile, in one transaction."""
         while True:
             batch = [await waiting.get()]
             while not waiting.empty() and len(batch) < MAX_BATCH:
@@ -341,16 +303,6 @@ async def refresh_async(
             for (_, future), outcome in zip(batch, outcomes, strict=True):
                 future.set_result(outcome)
 
-    async def finish(job: Job) -> FeedOutcome:
-        if pool is not None:
-            try:
-                return (await loop.run_in_executor(pool, finish_feeds, [job]))[0]
-            except BrokenExecutor:  # a worker died (out of memory?): finish it here
-                pass
-        future: asyncio.Future[FeedOutcome] = loop.create_future()
-        waiting.put_nowait((job, future))
-        return await future
-
     finisher = asyncio.create_task(in_thread())
     try:
         async with Fetcher(limits, decode=False) as fetcher:
@@ -358,16 +310,12 @@ async def refresh_async(
             async def one(feed: FeedState) -> None:
                 fetched, found = await fetch_feed(fetcher, feed, limits.max_bytes)
                 job = Job(feed, fetched, refresh_every, limits.max_bytes, random.random(), found)
-                done(await finish(job))
+                future: asyncio.Future[FeedOutcome] = loop.create_future()
+                waiting.put_nowait((job, future))
+                done(await future)
 
             await asyncio.gather(*(one(feed) for feed in feeds))
     finally:
         finisher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await finisher
-        thread.shutdown(wait=True)
-        if pool is not None:
-            pool.shutdown(wait=True)
-            gc.unfreeze()
-    report.elapsed = time.perf_counter() - started
-    return report

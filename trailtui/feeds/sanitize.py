@@ -52,10 +52,36 @@ def text_of(fragment: str | None, *, limit: int = MAX_SUMMARY) -> str:
     """One line of readable text from an HTML fragment."""
     if not fragment:
         return ""
-    head = _control_references(fragment[:SUMMARY_SOURCE])
-    if len(fragment) > SUMMARY_SOURCE and head.rfind("<") > head.rfind(">"):
-        head = head[: head.rfind("<")]  # never cut inside a tag: it would show as text
-    return clean_line(quick_text(head)[: limit * 2], max_length=limit)
+    if len(fragment) > FIRST_TRY and not _HIDDEN_START.search(fragment, 0, FIRST_TRY):
+        # Most fragments give a whole summary from their first kilobyte. What
+        # a cut changes (a reference or a tag cut in two) stays within the
+        # last few characters, beyond the margin: the same summary, for a third
+        # of the work. A cut <script> would leak its text, so none may start.
+        line = _line_from(fragment, FIRST_TRY, limit)
+        if len(line) >= limit + CUT_MARGIN:
+            return line[:limit]
+    return _line_from(fragment, SUMMARY_SOURCE, limit)[:limit]
+
+
+FIRST_TRY = 1024
+CUT_MARGIN = 40  # longer than any character reference
+_HIDDEN_START = re.compile(r"<(?:script|style|template|noscript)\b", re.IGNORECASE)
+
+
+_HIDDEN_END = re.compile(r"</(?:script|style|template|noscript)\s*>", re.IGNORECASE)
+
+
+def _line_from(fragment: str, source: int, limit: int) -> str:
+    head = _control_references(fragment[:source])
+    if len(fragment) > source:
+        if head.rfind("<") > head.rfind(">"):
+            head = head[: head.rfind("<")]  # never cut inside a tag: it would show as text
+        opened = None
+        for opened in _HIDDEN_START.finditer(head):
+            pass
+        if opened is not None and not _HIDDEN_END.search(head, opened.end()):
+            head = head[: opened.start()]  # a script cut open would show as text
+    return clean_line(quick_text(head)[: limit * 2], max_length=limit * 2)
 
 
 # Character references to control characters: html.unescape would drop the

@@ -1,0 +1,220 @@
+"""Worker processes for a big first refresh: each fetches, finishes and stores.
+
+A first refresh parses every feed, more work than one core can do while the
+downloads go on. `WorkerPool.start` forks one worker per core (at most 4).
+Each runs its own event loop and HTTP session (its share of the concurrency
+limits), takes the next feed from a counter the workers share, fetches it,
+finishes it (inflate, parse, decide: `refresh.finish_feeds`) and stores it
+through its own database connection, taking turns with the others to write.
+
+No feed body ever crosses a process boundary: only each feed's small outcome
+comes back, through a pipe the refresh's event loop watches. A worker that
+dies costs nothing but time: `unreported` lists the feeds no worker reported,
+and the refresh finishes those itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import mmap
+import os
+import random
+import struct
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from multiprocessing import get_context
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from trailtui.feeds.decide import FeedOutcome
+from trailtui.feeds.http import Fetcher, FetchLimits
+from trailtui.store import Store, open_store
+from trailtui.store.records import FeedState
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
+# Starting processes costs little, but not nothing: below this many
+# never-parsed feeds, one thread in the refresh's own process does the work.
+MIN_NEW_FEEDS = 24
+MAX_WORKERS = 4
+
+
+def wanted(store: Store, new_feeds: int) -> bool:
+    """Whether a refresh with this many never-parsed feeds should fork workers."""
+    if new_feeds < MIN_NEW_FEEDS or (os.cpu_count() or 1) < 2 or os.name != "posix":
+        return False
+    database = store.engine.url.database or ""
+    return not (store.engine.dialect.name == "sqlite" and database in ("", ":memory:"))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every worker knows from the moment it is forked."""
+
+    feeds: list[FeedState]
+    limits: FetchLimits  # one worker's share
+    refresh_every: int
+    database_url: str
+
+
+class _Counter:
+    """The index of the next feed to take, shared by the forked workers."""
+
+    def __init__(self, lock: Any) -> None:
+        self._memory = mmap.mmap(-1, 8)  # anonymous and shared: forks see one counter
+        self._lock = lock
+
+    def take(self) -> int:
+        with self._lock:
+            index = int(struct.unpack_from("q", self._memory)[0])
+            struct.pack_into("q", self._memory, 0, index + 1)
+        return index
+
+
+class WorkerPool:
+    """Forked workers and the pipes their outcomes come back through."""
+
+    def __init__(self, processes: list[BaseProcess], pipes: list[Connection], count: int) -> None:
+        self.processes = processes
+        self._pipes = pipes
+        self._reported: set[int] = set()
+        self._ended: set[Connection] = set()  # pipes that reached their end
+        self._count = count
+
+    @classmethod
+    def start(
+        cls, store: Store, feeds: list[FeedState], limits: FetchLimits, refresh_every: int
+    ) -> WorkerPool | None:
+        """Fork the workers (None if this system cannot: the caller uses a thread).
+
+        Called before the refresh starts any thread or HTTP session of its own,
+        so a worker inherits neither."""
+        import trailtui.feeds.parse  # noqa: F401 - loaded once, shared by the forks
+
+        workers = min(os.cpu_count() or 1, MAX_WORKERS, len(feeds))
+        share = replace(
+            limits,
+            concurrency=max(1, limits.concurrency // workers),
+            per_host=max(1, limits.per_host // workers),
+        )
+        plan = Plan(
+            feeds, share, refresh_every, store.engine.url.render_as_string(hide_password=False)
+        )
+        context = get_context("fork")
+        counter = _Counter(context.Lock())
+        write_lock = context.Lock()
+        # What exists now lives as long as the refresh: kept out of the workers'
+        # collections, they never write to (and so copy) the pages they share.
+        gc.freeze()
+        processes: list[BaseProcess] = []
+        pipes: list[Connection] = []
+        try:
+            for _ in range(workers):
+                reader, writer = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_work,
+                    args=(plan, counter, write_lock, writer),
+                    daemon=True,
+                )
+                process.start()
+                writer.close()  # the worker holds the only writer: its exit is our EOF
+                processes.append(process)
+                pipes.append(reader)
+        except OSError:  # no processes here (sandbox, limits): one thread instead
+            pool = cls(processes, pipes, len(feeds))
+            pool.stop()
+            return None
+        return cls(processes, pipes, len(feeds))
+
+    async def outcomes(self) -> AsyncIterator[FeedOutcome]:
+        """Each feed's outcome as a worker stores it; ends when every worker is done."""
+        loop = asyncio.get_running_loop()
+        arrived: asyncio.Queue[FeedOutcome | None] = asyncio.Queue()
+        open_pipes = set(self._pipes)
+
+        def readable(pipe: Connection) -> None:
+            try:
+                while pipe.poll():
+                    index, outcome = pipe.recv()
+                    self._reported.add(index)
+                    arrived.put_nowait(outcome)
+            except Exception as exc:  # EOF (the worker is done or dead), or a garbled message
+                if isinstance(exc, EOFError | OSError):
+                    self._ended.add(pipe)  # else `stop` ends that worker
+                loop.remove_reader(pipe.fileno())
+                open_pipes.discard(pipe)
+                if not open_pipes:
+                    arrived.put_nowait(None)
+
+        for pipe in open_pipes:
+            loop.add_reader(pipe.fileno(), readable, pipe)
+        try:
+            while (outcome := await arrived.get()) is not None:
+                yield outcome
+        finally:
+            for pipe in open_pipes:
+                loop.remove_reader(pipe.fileno())
+
+    def unreported(self) -> list[int]:
+        """Indices of the feeds no worker reported (a worker died)."""
+        return [index for index in range(self._count) if index not in self._reported]
+
+    def stop(self) -> None:
+        """Stop the workers still at work (the refresh was cancelled), and reap all.
+
+        A worker whose pipe has ended is leaving by itself: it is waited for,
+        never killed in the middle of closing its database."""
+        for process, pipe in zip(self.processes, self._pipes, strict=True):
+            if pipe not in self._ended and process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join()
+        for pipe in self._pipes:
+            pipe.close()
+        gc.unfreeze()
+
+
+def _work(plan: Plan, counter: _Counter, write_lock: Any, pipe: Connection) -> None:
+    """A worker process: fetch, finish and store feeds until none are left."""
+    store = open_store(plan.database_url, migrate_schema=False, checkpoints=False)
+    try:
+        asyncio.run(_lanes(plan, counter, store, write_lock, pipe))
+    finally:
+        with contextlib.suppress(Exception):
+            store.close()
+        pipe.close()
+
+
+async def _lanes(
+    plan: Plan, counter: _Counter, store: Store, write_lock: Any, pipe: Connection
+) -> None:
+    """Download on this loop; parse and store in a thread.
+
+    On the loop itself, each feed's few milliseconds of work would hold up
+    every download in progress. (One thread: a second one, writing while the
+    first parses, loses more to contention for the GIL than it saves.)"""
+    from trailtui.feeds.refresh import Job, fetch_feed, finish_feeds
+
+    loop = asyncio.get_running_loop()
+    limits = plan.limits
+    finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trailtui-finish")
+
+    async def lane() -> None:
+        while (index := counter.take()) < len(plan.feeds):
+            feed = plan.feeds[index]
+            fetched, found = await fetch_feed(fetcher, feed, limits.max_bytes)
+            job = Job(feed, fetched, plan.refresh_every, limits.max_bytes, random.random(), found)
+            (outcome,) = await loop.run_in_executor(
+                finisher, finish_feeds, [job], store, write_lock
+            )
+            pipe.send((index, outcome))
+
+    try:
+        async with Fetcher(limits, decode=False) as fetcher:
+            await asyncio.gather(*(lane() for _ in range(limits.concurrency)))
+    finally:
+        finisher.shutdown(wait=True)
