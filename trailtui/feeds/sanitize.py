@@ -76,11 +76,9 @@ def _line_from(fragment: str, source: int, limit: int) -> str:
     if len(fragment) > source:
         if head.rfind("<") > head.rfind(">"):
             head = head[: head.rfind("<")]  # never cut inside a tag: it would show as text
-        opened = None
-        for opened in _HIDDEN_START.finditer(head):
-            pass
-        if opened is not None and not _HIDDEN_END.search(head, opened.end()):
-            head = head[: opened.start()]  # a script cut open would show as text
+        starts = list(_HIDDEN_START.finditer(head))
+        if starts and not _HIDDEN_END.search(head, starts[-1].end()):
+            head = head[: starts[-1].start()]  # a script cut open would show as text
     return clean_line(quick_text(head)[: limit * 2], max_length=limit * 2)
 
 
