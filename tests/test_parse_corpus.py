@@ -28,6 +28,8 @@ from xml.sax.saxutils import escape as xml_escape
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trailtui.feeds.entries import ParsedEntry, finish
 from trailtui.feeds.fastparse import FastPathDeclined, _join, parse_fast
@@ -731,6 +733,33 @@ def test_rfc822_dates() -> None:
     odd = by_title(parsed("rss20-dates-odd.rss"))
     assert odd["Fine date for contrast"].published_at == utc(2026, 10, 1, 3, 30)
     assert odd["No zone"].published_at == utc(2026, 10, 2, 9, 0)  # read as UTC
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["", "Mon, ", "Sat,", "xyz, "]),
+    st.integers(0, 99),
+    st.sampled_from(["Jan", "feb", "MAR", "Apr", "Sep", "Dec", "Foo"]),
+    st.integers(900, 9999),
+    st.tuples(st.integers(0, 99), st.integers(0, 99), st.integers(0, 99)),
+    st.sampled_from(["GMT", "UT", "UTC", "Z", "+0000", "-0530", "+1400", "+0260", "EST", "+05:30"]),
+)
+def test_the_common_rfc822_form_reads_as_email_utils_reads_it(
+    name: str, day: int, month: str, year: int, clock: tuple[int, int, int], zone: str
+) -> None:
+    import email.utils
+
+    from trailtui.feeds.dates import rfc822
+
+    text = f"{name}{day:02d} {month} {year:04d} {clock[0]:02d}:{clock[1]:02d}:{clock[2]:02d} {zone}"
+    general = email.utils.parsedate_tz(text.replace("+05:30", "+0530"))
+    expected = None
+    if general is not None and general[0] >= 1000:
+        try:
+            expected = int(email.utils.mktime_tz(general))
+        except (OverflowError, ValueError):
+            expected = None
+    assert rfc822(text) == expected
 
 
 def test_rfc822_offset_with_colon() -> None:
