@@ -824,6 +824,15 @@ def run_session(args: argparse.Namespace, tmp: Path, log: Callable[[str], None])
         return manifest
 
     tt_info = results["tools"].get("trailtui") or {}
+    if tt_info:
+        # Bytecode, as `pip install` compiles it: an editable install run
+        # with PYTHONDONTWRITEBYTECODE (as here) would compile every module
+        # on every run, and time that instead of trailtui.
+        subprocess.run(
+            [interpreter_of(trailtui_cmd), "-m", "compileall", "-q", tt_info["package_dir"]],
+            check=False,
+            capture_output=True,
+        )
     tt = Trailtui(bench, trailtui_cmd, Path(tt_info["package_dir"]) if tt_info else None)
     nb = Newsboat(bench, args.threads) if use_newsboat else None
     rd = Reader(bench, reader_python, args.threads) if reader_python else None
