@@ -100,6 +100,30 @@ def test_the_feeds_of_a_worker_that_dies_are_finished_anyway(
     store.close()
 
 
+def test_a_worker_whose_finishing_fails_ends_and_its_feeds_are_finished_anyway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    sync_contacts(store, load_contacts(many_feeds(tmp_path, 30)))
+    doomed = queries.feeds_to_fetch(store, at=0, force=True)[11].id
+    refresh_process = os.getpid()
+    real_finish = refresh_module.finish_feeds
+
+    def finish_or_fail(jobs: list[Any], *args: Any) -> Any:
+        if os.getpid() != refresh_process and any(job.feed.id == doomed for job in jobs):
+            raise RuntimeError("a bug in the worker's thread")
+        return real_finish(jobs, *args)
+
+    monkeypatch.setattr(refresh_module, "finish_feeds", finish_or_fail)
+    pools = started_pools(monkeypatch)
+    report = refresh(store, force=True)
+    assert report.total == 30 and not report.failures
+    assert queries.counts(store).entries == 60
+    (pool,) = pools
+    assert 1 in [p.exitcode for p in pool.processes]
+    store.close()
+
+
 def test_a_refresh_that_stops_early_stops_its_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

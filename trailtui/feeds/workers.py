@@ -20,10 +20,11 @@ import contextlib
 import gc
 import mmap
 import os
+import queue
 import random
 import struct
+import threading
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 # never-parsed feeds, one thread in the refresh's own process does the work.
 MIN_NEW_FEEDS = 24
 MAX_WORKERS = 4
+MAX_BATCH = 4  # feeds a worker stores in one transaction
 
 
 def wanted(store: Store, new_feeds: int) -> bool:
@@ -192,29 +194,61 @@ def _work(plan: Plan, counter: _Counter, write_lock: Any, pipe: Connection) -> N
 async def _lanes(
     plan: Plan, counter: _Counter, store: Store, write_lock: Any, pipe: Connection
 ) -> None:
-    """Download on this loop; parse and store in a thread.
+    """Download on this loop; finish (parse and store) in one thread.
 
     On the loop itself, each feed's few milliseconds of work would hold up
-    every download in progress. (One thread: a second one, writing while the
-    first parses, loses more to contention for the GIL than it saves.)"""
+    every download in progress. The thread takes what has been downloaded
+    meanwhile (at most MAX_BATCH feeds) and stores it in one transaction, and
+    reports each outcome itself, so the loop wakes only for the network.
+    At most `concurrency` feeds are taken and not yet finished: near the end,
+    a worker holding many downloaded feeds would keep the other cores waiting."""
     from trailtui.feeds.refresh import Job, fetch_feed, finish_feeds
 
     loop = asyncio.get_running_loop()
     limits = plan.limits
-    finisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="trailtui-finish")
+    downloaded: queue.SimpleQueue[tuple[int, Job] | None] = queue.SimpleQueue()
+    room = asyncio.Semaphore(limits.concurrency)
+
+    def free(count: int) -> None:
+        for _ in range(count):
+            room.release()
+
+    def finish_downloaded() -> None:
+        try:
+            finish_all()
+        except BaseException:  # the parent gone (a broken pipe), or a bug: this worker
+            os._exit(1)  # ends at once; the refresh finishes the feeds it did not report
+
+    def finish_all() -> None:
+        while (first := downloaded.get()) is not None:
+            batch = [first]
+            while len(batch) < MAX_BATCH and not downloaded.empty():
+                item = downloaded.get()
+                if item is None:  # the end: finish this batch first
+                    downloaded.put(None)
+                    break
+                batch.append(item)
+            outcomes = finish_feeds([job for _, job in batch], store, write_lock)
+            for (index, _), outcome in zip(batch, outcomes, strict=True):
+                pipe.send((index, outcome))
+            loop.call_soon_threadsafe(free, len(batch))
 
     async def lane() -> None:
-        while (index := counter.take()) < len(plan.feeds):
+        while True:
+            await room.acquire()
+            index = counter.take()
+            if index >= len(plan.feeds):
+                return
             feed = plan.feeds[index]
             fetched, found = await fetch_feed(fetcher, feed, limits.max_bytes)
             job = Job(feed, fetched, plan.refresh_every, limits.max_bytes, random.random(), found)
-            (outcome,) = await loop.run_in_executor(
-                finisher, finish_feeds, [job], store, write_lock
-            )
-            pipe.send((index, outcome))
+            downloaded.put((index, job))
 
+    finisher = threading.Thread(target=finish_downloaded, name="trailtui-finish")
+    finisher.start()
     try:
         async with Fetcher(limits, decode=False) as fetcher:
             await asyncio.gather(*(lane() for _ in range(limits.concurrency)))
     finally:
-        finisher.shutdown(wait=True)
+        downloaded.put(None)
+        await asyncio.to_thread(finisher.join)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -52,6 +52,18 @@ class Store:
             with self._sessions() as session, session.begin():
                 session.connection(execution_options={"trailtui_begin": "BEGIN IMMEDIATE"})
                 yield session
+        except OperationalError as exc:
+            raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """`write`, on a Core connection: no ORM session to set up, for the
+        refresh's bulk writes (one per feed)."""
+        try:
+            with self.engine.connect() as plain:
+                connection = plain.execution_options(trailtui_begin="BEGIN IMMEDIATE")
+                with connection.begin():
+                    yield connection
         except OperationalError as exc:
             raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
 

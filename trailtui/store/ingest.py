@@ -2,6 +2,11 @@
 
 One transaction per feed; entries whose content is unchanged are not
 rewritten, so a refresh that finds nothing new writes almost nothing.
+
+This runs once per feed per refresh, thousands of rows at a time: the
+statements are SQLAlchemy's, built and compiled once per dialect and shape,
+then run straight on the driver (`_Compiled`), skipping the ORM session and
+the per-call statement building that would cost as much as the writing.
 """
 
 from __future__ import annotations
@@ -9,10 +14,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Connection, Dialect, Table, case, insert, select
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Dialect,
+    Table,
+    bindparam,
+    case,
+    insert,
+    literal_column,
+    null,
+    select,
+)
 from sqlalchemy import update as update_
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from trailtui.store.db import Store
 from trailtui.store.models import EntryRow, FeedRow
@@ -68,17 +86,82 @@ def store_fetches(
     store: Store, batch: Sequence[tuple[int, FeedUpdate, Sequence[EntryData]]]
 ) -> list[StoreResult]:
     """Store several feeds' results in one transaction (fewer commits)."""
-    with store.write() as session:
-        connection = session.connection()
+    with store.write_connection() as connection:
         return [
             _store_one(connection, feed_id, update, entries) for feed_id, update, entries in batch
         ]
 
 
-# Core statements on the tables, not the ORM: this runs once per feed per refresh.
 FEED_TABLE = cast(Table, FeedRow.__table__)
 ENTRY_TABLE = cast(Table, EntryRow.__table__)
 FEED, ENTRY = FEED_TABLE.c, ENTRY_TABLE.c
+ENTRY_FIELDS = (
+    "title",
+    "link",
+    "author",
+    "published_at",
+    "updated_at",
+    "summary",
+    "content",
+    "content_hash",
+)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A statement compiled for one dialect, run on the driver with plain values."""
+
+    sql: str
+    order: tuple[str, ...] | None  # parameter names in order, for positional drivers
+
+    @classmethod
+    def of(cls, statement: ClauseElement, dialect: Dialect) -> _Compiled:
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+        order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
+        return cls(compiled.string, order)
+
+    def run(self, connection: Connection, values: dict[str, object]) -> CursorResult[Any]:
+        if self.order is None:
+            return connection.exec_driver_sql(self.sql, values)
+        return connection.exec_driver_sql(self.sql, tuple(values[key] for key in self.order))
+
+    def run_many(self, connection: Connection, rows: list[dict[str, object]]) -> None:
+        if self.order is None:
+            connection.exec_driver_sql(self.sql, rows)
+        else:
+            order = self.order
+            connection.exec_driver_sql(self.sql, [tuple(row[key] for key in order) for row in rows])
+
+
+@lru_cache(maxsize=64)
+def _feed_update(
+    dialect: Dialect, columns: tuple[str, ...], keep_warning: bool, failed: bool
+) -> _Compiled:
+    """UPDATE feed SET <columns> (+ the error kept, or one more failure) WHERE id."""
+    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in columns}
+    if keep_warning:  # a parse warning still holds; a failure's error does not
+        values["last_error"] = case(
+            (FEED.failures > literal_column("0"), null()), else_=FEED.last_error
+        )
+    if failed:
+        values["failures"] = FEED.failures + literal_column("1")
+    statement = update_(FEED_TABLE).where(FEED.id == bindparam("feed_key")).values(values)
+    return _Compiled.of(statement, dialect)
+
+
+@lru_cache(maxsize=8)
+def _entries_of_feed(dialect: Dialect) -> _Compiled:
+    statement = select(ENTRY.id, ENTRY.guid, ENTRY.content_hash).where(
+        ENTRY.feed_id == bindparam("feed_key")
+    )
+    return _Compiled.of(statement, dialect)
+
+
+@lru_cache(maxsize=8)
+def _entry_update(dialect: Dialect) -> _Compiled:
+    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in ENTRY_FIELDS}
+    statement = update_(ENTRY_TABLE).where(ENTRY.id == bindparam("entry_key")).values(values)
+    return _Compiled.of(statement, dialect)
 
 
 def _store_one(
@@ -90,10 +173,10 @@ def _store_one(
         "next_fetch_at": update.next_fetch_at,
         "last_error": update.error,  # on a success: a warning, or None
     }
-    if update.succeeded and update.content_hash is None:
-        # Nothing parsed (304, same bytes): a parse warning still holds; a
-        # failure's error does not.
-        values["last_error"] = case((FEED.failures > 0, None), else_=FEED.last_error)
+    # Nothing parsed (304, same bytes): a parse warning still holds.
+    keep_warning = update.succeeded and update.content_hash is None
+    if keep_warning:
+        del values["last_error"]
     if update.moved_to:
         values["moved_to"] = update.moved_to
     if update.resolved_url:
@@ -106,9 +189,11 @@ def _store_one(
             values["content_hash"] = update.content_hash
         if update.title:
             values["title"] = update.title
-    else:
-        values["failures"] = FEED.failures + 1
-    changed = connection.execute(update_(FEED_TABLE).where(FEED.id == feed_id).values(**values))
+    statement = _feed_update(
+        connection.dialect, tuple(values), keep_warning, failed=not update.succeeded
+    )
+    params = {f"v_{name}": value for name, value in values.items()}
+    changed = statement.run(connection, params | {"feed_key": feed_id})
     if not changed.rowcount:  # removed while we were fetching
         return StoreResult()
     return (
@@ -121,12 +206,10 @@ def _store_one(
 def _upsert_entries(
     connection: Connection, feed_id: int, entries: Sequence[EntryData], seen_at: int
 ) -> StoreResult:
-    existing = {
-        guid: (entry_id, digest)
-        for entry_id, guid, digest in connection.execute(
-            select(ENTRY.id, ENTRY.guid, ENTRY.content_hash).where(ENTRY.feed_id == feed_id)
-        )
-    }
+    dialect = connection.dialect
+    rows = _entries_of_feed(dialect).run(connection, {"feed_key": feed_id}).fetchall()
+    known_rows = cast(list[tuple[int, str, str]], rows)
+    existing = {guid: (entry_id, digest) for entry_id, guid, digest in known_rows}
     new_rows: list[dict[str, object]] = []
     updated = 0
     for entry in entries:
@@ -144,9 +227,8 @@ def _upsert_entries(
             )
             existing[entry.guid] = (0, entry.content_hash)
         elif known[1] != entry.content_hash:
-            connection.execute(
-                update_(ENTRY_TABLE).where(ENTRY.id == known[0]).values(**_entry_values(entry))
-            )
+            values = {f"v_{name}": value for name, value in _entry_values(entry).items()}
+            _entry_update(dialect).run(connection, values | {"entry_key": known[0]})
             updated += 1
     if new_rows:
         _insert_entries(connection, new_rows)
@@ -167,14 +249,9 @@ def _entry_values(entry: EntryData) -> dict[str, object]:
 
 
 def _insert_entries(connection: Connection, rows: list[dict[str, object]]) -> None:
-    """One executemany straight to the database driver: a first refresh inserts
-    thousands of rows, and SQLAlchemy's per-row work costs as much as the
-    insert itself. The statement is still SQLAlchemy's, for this dialect."""
+    """One executemany: a first refresh inserts thousands of rows."""
     statement, order = _insert_statement(connection.dialect, tuple(rows[0]))
-    if order is None:  # a driver with named parameters takes the dicts
-        connection.exec_driver_sql(statement, rows)
-    else:
-        connection.exec_driver_sql(statement, [tuple(row[key] for key in order) for row in rows])
+    _Compiled(statement, tuple(order) if order is not None else None).run_many(connection, rows)
 
 
 @lru_cache(maxsize=8)
