@@ -40,7 +40,7 @@ class ParsedFeed:
 
 def parse_feed(body: bytes, headers: dict[str, str] | None = None, url: str = "") -> ParsedFeed:
     """Parse feed bytes. Raises ParseError for anything that is not a feed."""
-    if not body or not body.strip():
+    if not body or body.isspace():
         raise ParseError("the feed is empty")
     response_headers = {
         k.lower(): v for k, v in (headers or {}).items() if k.lower() != "content-encoding"
