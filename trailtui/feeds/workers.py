@@ -3,9 +3,10 @@
 A first refresh parses every feed, more work than one core can do while the
 downloads go on. `WorkerPool.start` forks one worker per core (at most 4).
 Each runs its own event loop and HTTP session (its share of the concurrency
-limits), takes the next feed from a counter the workers share, fetches it,
-finishes it (inflate, parse, decide: `refresh.finish_feeds`) and stores it
-through its own database connection, taking turns with the others to write.
+limits) and takes the next feed from a counter the workers share; its one
+finishing thread parses what has been downloaded (`refresh.finish_feeds`)
+and stores it through the worker's own database connection, a few feeds per
+transaction, taking turns with the other workers to write.
 
 No feed body ever crosses a process boundary: only each feed's small outcome
 comes back, through a pipe the refresh's event loop watches. A worker that
