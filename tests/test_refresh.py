@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import sqlalchemy.exc
 from trailtui.contacts import load_contacts
 from trailtui.feeds import refresh as refresh_module
 from trailtui.feeds import workers
-from trailtui.feeds.http import FetchResult
+from trailtui.feeds.http import FetchLimits, FetchResult
 from trailtui.feeds.refresh import Result, refresh
 from trailtui.store import open_store, queries
 from trailtui.store.sync import sync_contacts
@@ -121,6 +122,30 @@ def test_a_worker_whose_finishing_fails_ends_and_its_feeds_are_finished_anyway(
     assert queries.counts(store).entries == 60
     (pool,) = pools
     assert 1 in [p.exitcode for p in pool.processes]
+    store.close()
+
+
+def test_a_worker_that_hangs_is_stopped_and_its_feeds_finished_anyway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    sync_contacts(store, load_contacts(many_feeds(tmp_path, 30)))
+    stuck = queries.feeds_to_fetch(store, at=0, force=True)[5].url
+    refresh_process = os.getpid()
+    real_fetch = refresh_module.fetch_feed
+
+    async def fetch_or_hang(fetcher: Any, feed: Any, max_bytes: int) -> Any:
+        if feed.url == stuck and os.getpid() != refresh_process:
+            await asyncio.sleep(3600)  # a bug that no deadline catches
+        return await real_fetch(fetcher, feed, max_bytes)
+
+    monkeypatch.setattr(refresh_module, "fetch_feed", fetch_or_hang)
+    pools = started_pools(monkeypatch)
+    report = refresh(store, force=True, limits=FetchLimits(deadline=0.5))
+    assert report.total == 30 and not report.failures
+    assert queries.counts(store).entries == 60
+    (pool,) = pools
+    assert not any(p.is_alive() for p in pool.processes)
     store.close()
 
 

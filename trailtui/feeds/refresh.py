@@ -267,7 +267,9 @@ async def refresh_async(
     try:
         left = feeds
         if pool is not None:
-            async for outcome in pool.outcomes():
+            # No worker can be silent this long: each fetch has a deadline,
+            # and a worker reports every few feeds it has parsed.
+            async for outcome in pool.outcomes(stall_after=2 * limits.deadline + 1):
                 done(outcome)
             left = [feeds[index] for index in pool.unreported()]  # a worker died
         if left:

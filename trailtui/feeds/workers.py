@@ -133,8 +133,11 @@ class WorkerPool:
             return None
         return cls(processes, pipes, len(feeds))
 
-    async def outcomes(self) -> AsyncIterator[FeedOutcome]:
-        """Each feed's outcome as a worker stores it; ends when every worker is done."""
+    async def outcomes(self, stall_after: float) -> AsyncIterator[FeedOutcome]:
+        """Each feed's outcome as a worker stores it; ends when every worker is done,
+        or when none has reported anything for `stall_after` seconds (a worker
+        stuck by a bug must not hang the refresh: `stop` ends it, and its
+        feeds are left to the caller)."""
         loop = asyncio.get_running_loop()
         arrived: asyncio.Queue[FeedOutcome | None] = asyncio.Queue()
         open_pipes = set(self._pipes)
@@ -156,7 +159,13 @@ class WorkerPool:
         for pipe in open_pipes:
             loop.add_reader(pipe.fileno(), readable, pipe)
         try:
-            while (outcome := await arrived.get()) is not None:
+            while True:
+                try:
+                    outcome = await asyncio.wait_for(arrived.get(), stall_after)
+                except TimeoutError:
+                    return
+                if outcome is None:
+                    return
                 yield outcome
         finally:
             for pipe in open_pipes:
@@ -239,6 +248,7 @@ async def _lanes(
             await room.acquire()
             index = counter.take()
             if index >= len(plan.feeds):
+                room.release()  # for a lane still waiting: it learns there is nothing left
                 return
             feed = plan.feeds[index]
             fetched, found = await fetch_feed(fetcher, feed, limits.max_bytes)
