@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from trailtui.contacts.rows import ContactRows, contact_rows
 from trailtui.store.db import Store, now
@@ -44,13 +44,18 @@ def sync_rows(store: Store, contacts: ContactRows) -> SyncReport:
         for feed in session.scalars(select(FeedRow)):
             feeds_by_contact.setdefault(feed.contact_id, {})[feed.url] = feed
         wanted = set()
+        # New rows are inserted in bulk, not one by one through the session:
+        # a first start mirrors every contact and feed at once.
+        new_contacts: list[dict[str, object]] = []
+        new_feeds: list[dict[str, object]] = []
         for contact in contacts:
             contact_id, name, data = contact["id"], contact["name"], contact["data"]
             wanted.add(contact_id)
             row = rows.get(contact_id)
             if row is None:
-                row = ContactRow(id=contact_id, name=name, data=data, synced_at=stamp)
-                session.add(row)
+                new_contacts.append(
+                    {"id": contact_id, "name": name, "data": data, "synced_at": stamp}
+                )
                 report.added.append(contact_id)
             else:
                 if row.archived:
@@ -63,17 +68,19 @@ def sync_rows(store: Store, contacts: ContactRows) -> SyncReport:
             existing = feeds_by_contact.get(contact_id, {})
             listed = set()
             for location, label, discover in contact["feeds"]:
+                if location in listed:
+                    continue  # a path listed twice is one feed
                 listed.add(location)
                 known = existing.get(location)
                 if known is None:
-                    added = FeedRow(
-                        contact_id=contact_id,
-                        url=location,
-                        label=label,
-                        discover=discover,
+                    new_feeds.append(
+                        {
+                            "contact_id": contact_id,
+                            "url": location,
+                            "label": label,
+                            "discover": discover,
+                        }
                     )
-                    session.add(added)
-                    existing[location] = added  # a path listed twice is one feed
                     report.feeds_added += 1
                 else:
                     known.label = label
@@ -86,6 +93,10 @@ def sync_rows(store: Store, contacts: ContactRows) -> SyncReport:
                 if url not in listed and feed.active:
                     feed.active = False
                     report.feeds_removed += 1
+        if new_contacts:
+            session.execute(insert(ContactRow), new_contacts)
+        if new_feeds:
+            session.execute(insert(FeedRow), new_feeds)
         for contact_id, row in rows.items():
             if contact_id not in wanted and not row.archived:
                 row.archived = True
