@@ -84,6 +84,7 @@ def iso8601(value: str) -> int | None:
 
 def any_date(value: str | None) -> int | None:
     """A date in either format."""
-    if not value or not value.strip():
+    text = value.strip() if value else None
+    if not text:
         return None
-    return iso8601(value) if _ISO.match(value.strip()) else rfc822(value)
+    return iso8601(text) if _ISO.match(text) else rfc822(text)

@@ -54,12 +54,9 @@ def finish(fields: EntryFields) -> ParsedEntry:
         or link
         or _fallback_id(title, fields.published_at or fields.updated_at, summary)
     )
-    digest = hashlib.sha256(
-        "\x1f".join(
-            str(part)
-            for part in (title, link, author, fields.published_at, fields.updated_at, content)
-        ).encode("utf-8", "replace")
-    ).hexdigest()
+    published, updated = fields.published_at, fields.updated_at
+    what = f"{title}\x1f{link}\x1f{author}\x1f{published}\x1f{updated}\x1f{content}"
+    digest = hashlib.sha256(what.encode("utf-8", "replace")).hexdigest()
     return ParsedEntry(
         guid=guid,
         title=title or "(untitled)",

@@ -132,7 +132,9 @@ def _join(base: str, value: str) -> str:
         and "[" not in base
         and value.isascii()
         and value.isprintable()
-        and not any(c in value for c in "[];")
+        and "[" not in value
+        and "]" not in value
+        and ";" not in value
     ):
         given, base_scheme = scheme.group()[:-1], base[: base.index(":")]
         if given.lower() != base_scheme:
@@ -183,17 +185,19 @@ def _id(value: str | None, base: str | None) -> str | None:
     return _join(base, value.strip()) if base else value.strip()
 
 
-def _last_author(item: etree._Element) -> str | None:
-    """The last of <author>/<dc:creator>, as feedparser reads them."""
-    found = None
-    for child in item:
-        if child.tag in ("author", f"{DC}creator"):
-            found = _text(child) or found
-    return found
+_AUTHOR_TAGS = ("author", f"{DC}creator")
 
 
 def _rss_item(item: etree._Element, base: str | None) -> EntryFields:
-    first = _children(item)
+    # The first child of each tag, and the last <author>/<dc:creator> (as
+    # feedparser reads them), in one pass.
+    first: dict[object, etree._Element] = {}
+    author = None
+    for child in item:
+        tag = child.tag
+        first.setdefault(tag, child)
+        if tag in _AUTHOR_TAGS:
+            author = _text(child) or author
     guid_element = first.get("guid")
     permalink = guid_element is not None and guid_element.get("isPermaLink", "true") != "false"
     guid = _text(guid_element)
@@ -208,7 +212,6 @@ def _rss_item(item: etree._Element, base: str | None) -> EntryFields:
     updated = _date(first.get(f"{DC}date"))
     description = _text(first.get("description"))
     encoded = _text(first.get(f"{CONTENT}encoded"))
-    author = _last_author(item)
     return EntryFields(
         guid=guid,
         title=_text(first.get("title")),
