@@ -16,6 +16,7 @@ from trailtui.feeds import workers
 from trailtui.feeds.http import FetchLimits, FetchResult
 from trailtui.feeds.refresh import Result, refresh
 from trailtui.store import open_store, queries
+from trailtui.store.errors import StoreError
 from trailtui.store.sync import sync_contacts
 
 from .conftest import write_feed
@@ -146,6 +147,30 @@ def test_a_worker_that_hangs_is_stopped_and_its_feeds_finished_anyway(
     assert queries.counts(store).entries == 60
     (pool,) = pools
     assert not any(p.is_alive() for p in pool.processes)
+    store.close()
+
+
+def test_workers_that_cannot_open_the_database_leave_quietly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    sync_contacts(store, load_contacts(many_feeds(tmp_path, 30)))
+    refresh_process = os.getpid()
+    real_open = workers.open_store
+
+    def open_or_fail(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != refresh_process:
+            raise StoreError("cannot open database: disk I/O error")
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "open_store", open_or_fail)
+    pools = started_pools(monkeypatch)
+    report = refresh(store, force=True)
+    assert report.total == 30 and not report.failures  # finished by the refresh itself
+    assert queries.counts(store).entries == 60
+    (pool,) = pools
+    assert {p.exitcode for p in pool.processes} == {1}
+    assert "Traceback" not in capfd.readouterr().err  # nothing printed over the app
     store.close()
 
 

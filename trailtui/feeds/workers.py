@@ -192,13 +192,16 @@ class WorkerPool:
 
 def _work(plan: Plan, counter: _Counter, write_lock: Any, pipe: Connection) -> None:
     """A worker process: fetch, finish and store feeds until none are left."""
-    store = open_store(plan.database_url, migrate_schema=False, checkpoints=False)
     try:
-        asyncio.run(_lanes(plan, counter, store, write_lock, pipe))
-    finally:
-        with contextlib.suppress(Exception):
-            store.close()
-        pipe.close()
+        store = open_store(plan.database_url, migrate_schema=False, checkpoints=False)
+        try:
+            asyncio.run(_lanes(plan, counter, store, write_lock, pipe))
+        finally:
+            with contextlib.suppress(Exception):
+                store.close()
+            pipe.close()
+    except BaseException:  # (a database it cannot open, a bug): the refresh finishes this
+        os._exit(1)  # worker's feeds; a traceback would land on the app's screen
 
 
 async def _lanes(
