@@ -137,7 +137,7 @@ class Job:
     resolved_url: str | None = None  # a blog's feed, just found by autodiscovery
 
 
-def decide_job(job: Job) -> Decision | FeedOutcome:
+def _decide(job: Job) -> Decision | FeedOutcome:
     """Inflate, parse if the bytes changed, decide; a failure costs this feed only."""
     feed = job.feed
     try:
@@ -170,7 +170,7 @@ def _failed(feed: FeedState, error: str) -> FeedOutcome:
 
 def finish_feeds(jobs: list[Job], store: Store, write_lock: Any = None) -> list[FeedOutcome]:
     """Finish several feeds and store them in one transaction (see store_decided)."""
-    return store_decided([(job, decide_job(job)) for job in jobs], store, write_lock)
+    return store_decided([(job, _decide(job)) for job in jobs], store, write_lock)
 
 
 def store_decided(
