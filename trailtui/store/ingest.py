@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Protocol, cast
 
 from sqlalchemy import (
@@ -115,8 +116,10 @@ class _Compiled:
     order: tuple[str, ...] | None  # parameter names in order, for positional drivers
 
     @classmethod
-    def of(cls, statement: ClauseElement, dialect: Dialect) -> _Compiled:
-        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+    def of(
+        cls, statement: ClauseElement, dialect: Dialect, columns: list[str] | None = None
+    ) -> _Compiled:
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=columns))
         order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
         return cls(compiled.string, order)
 
@@ -235,31 +238,22 @@ def _upsert_entries(
     return StoreResult(new=len(new_rows), updated=updated)
 
 
+_ENTRY_FIELD_VALUES = attrgetter(*ENTRY_FIELDS)
+
+
 def _entry_values(entry: EntryData) -> dict[str, object]:
-    return {
-        "title": entry.title,
-        "link": entry.link,
-        "author": entry.author,
-        "published_at": entry.published_at,
-        "updated_at": entry.updated_at,
-        "summary": entry.summary,
-        "content": entry.content,
-        "content_hash": entry.content_hash,
-    }
+    return dict(zip(ENTRY_FIELDS, _ENTRY_FIELD_VALUES(entry), strict=True))
 
 
 def _insert_entries(connection: Connection, rows: list[dict[str, object]]) -> None:
     """One executemany: a first refresh inserts thousands of rows."""
-    statement, order = _insert_statement(connection.dialect, tuple(rows[0]))
-    _Compiled(statement, tuple(order) if order is not None else None).run_many(connection, rows)
+    _insert_statement(connection.dialect, tuple(rows[0])).run_many(connection, rows)
 
 
 @lru_cache(maxsize=8)
-def _insert_statement(dialect: Dialect, columns: tuple[str, ...]) -> tuple[str, list[str] | None]:
+def _insert_statement(dialect: Dialect, columns: tuple[str, ...]) -> _Compiled:
     # inline(): no RETURNING of generated ids, which an executemany cannot use.
-    compiled = insert(ENTRY_TABLE).inline().compile(dialect=dialect, column_keys=list(columns))
-    order = list(compiled.positiontup) if compiled.positiontup is not None else None
-    return compiled.string, order
+    return _Compiled.of(insert(ENTRY_TABLE).inline(), dialect, list(columns))
 
 
 def sort_timestamp(published: int | None, first_seen: int) -> int:
