@@ -55,9 +55,6 @@ def _is_safe(text: str) -> bool:
     Checked on the encoded bytes: bytes.translate and searches that start
     with a fixed byte are several times faster than a character class
     tried at every character of a long text."""
-    if text.isascii():
-        data = text.encode("ascii")
-        return len(data.translate(None, _C0_BUT_CR)) == len(data)
     if "\ufeff" in text:  # cheaper found here than in the bytes
         return False
     data = text.encode("utf-8", "surrogatepass")
