@@ -17,7 +17,11 @@ _BLOCK = re.compile(
     re.IGNORECASE,
 )
 _BLANKS = re.compile(r"[ \t\r\f\v]*\n\s*")
-_HIDDEN = re.compile(r"<(script|style|template|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+# Elements whose content is never text to show.
+_HIDDEN_TAGS = "script|style|template|noscript"
+_HIDDEN = re.compile(rf"<({_HIDDEN_TAGS})\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+HIDDEN_START = re.compile(rf"<(?:{_HIDDEN_TAGS})\b", re.IGNORECASE)
+HIDDEN_END = re.compile(rf"</(?:{_HIDDEN_TAGS})\s*>", re.IGNORECASE)
 _BLOCK_TAG = re.compile(
     r"</?(?:p|div|br|li|ul|ol|h[1-6]|pre|blockquote|tr|td|th|table|section|article|figure"
     r"|figcaption|hr)\b[^>]*>",

@@ -13,12 +13,14 @@ from typing import Literal
 
 import nh3
 
-from trailtui.feeds.htmltext import html_to_text, quick_text
+from trailtui.feeds.htmltext import HIDDEN_END, HIDDEN_START, html_to_text, quick_text
 from trailtui.safety import clean_line, clean_text
 
 MAX_CONTENT = 512 * 1024
 SUMMARY_SOURCE = 3 * 1024  # enough HTML for a summary line; bounds the work
 MAX_SUMMARY = 600
+FIRST_TRY = 1024  # HTML read first for a summary; the whole SUMMARY_SOURCE if short
+CUT_MARGIN = 40  # longer than any character reference
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -52,7 +54,7 @@ def text_of(fragment: str | None, *, limit: int = MAX_SUMMARY) -> str:
     """One line of readable text from an HTML fragment."""
     if not fragment:
         return ""
-    if len(fragment) > FIRST_TRY and not _HIDDEN_START.search(fragment, 0, FIRST_TRY):
+    if len(fragment) > FIRST_TRY and not HIDDEN_START.search(fragment, 0, FIRST_TRY):
         # Most fragments give a whole summary from their first kilobyte. What
         # a cut changes (a reference or a tag cut in two) stays within the
         # last few characters, beyond the margin: the same summary, for a third
@@ -63,21 +65,13 @@ def text_of(fragment: str | None, *, limit: int = MAX_SUMMARY) -> str:
     return _line_from(fragment, SUMMARY_SOURCE, limit)[:limit]
 
 
-FIRST_TRY = 1024
-CUT_MARGIN = 40  # longer than any character reference
-_HIDDEN_START = re.compile(r"<(?:script|style|template|noscript)\b", re.IGNORECASE)
-
-
-_HIDDEN_END = re.compile(r"</(?:script|style|template|noscript)\s*>", re.IGNORECASE)
-
-
 def _line_from(fragment: str, source: int, limit: int) -> str:
     head = _control_references(fragment[:source])
     if len(fragment) > source:
         if head.rfind("<") > head.rfind(">"):
             head = head[: head.rfind("<")]  # never cut inside a tag: it would show as text
-        starts = list(_HIDDEN_START.finditer(head))
-        if starts and not _HIDDEN_END.search(head, starts[-1].end()):
+        starts = list(HIDDEN_START.finditer(head))
+        if starts and not HIDDEN_END.search(head, starts[-1].end()):
             head = head[: starts[-1].start()]  # a script cut open would show as text
     return clean_line(quick_text(head)[: limit * 2], max_length=limit * 2)
 
