@@ -48,24 +48,18 @@ class Store:
     def write(self) -> Iterator[Session]:
         """A write transaction; on SQLite it takes the write lock up front
         (BEGIN IMMEDIATE) so a concurrent writer makes us wait, not fail."""
-        try:
-            with self._sessions() as session, session.begin():
-                session.connection(execution_options={"trailtui_begin": "BEGIN IMMEDIATE"})
-                yield session
-        except OperationalError as exc:
-            raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
+        with _write_errors(), self._sessions() as session, session.begin():
+            session.connection(execution_options=_IMMEDIATE)
+            yield session
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:
         """`write`, on a Core connection: no ORM session to set up, for the
         refresh's bulk writes (one per feed)."""
-        try:
-            with self.engine.connect() as plain:
-                connection = plain.execution_options(trailtui_begin="BEGIN IMMEDIATE")
-                with connection.begin():
-                    yield connection
-        except OperationalError as exc:
-            raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
+        with _write_errors(), self.engine.connect() as plain:
+            connection = plain.execution_options(**_IMMEDIATE)
+            with connection.begin():
+                yield connection
 
     def checkpoint(self) -> None:
         """Copy what the SQLite WAL holds into the database, without waiting
@@ -115,6 +109,17 @@ def open_store(url: str, *, migrate_schema: bool = True, checkpoints: bool = Tru
             engine.dispose()
             raise StoreError(f"cannot open database {store.url}: {_reason(exc)}") from None
     return store
+
+
+_IMMEDIATE = {"trailtui_begin": "BEGIN IMMEDIATE"}  # see _on_begin
+
+
+@contextmanager
+def _write_errors() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as exc:
+        raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
 
 
 def _reason(exc: SQLAlchemyError) -> str:
