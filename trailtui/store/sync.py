@@ -66,21 +66,20 @@ def sync_rows(store: Store, contacts: ContactRows) -> SyncReport:
                     report.updated.append(contact_id)
                 row.synced_at = stamp
             existing = feeds_by_contact.get(contact_id, {})
+            adding: dict[str, dict[str, object]] = {}
             listed = set()
             for location, label, discover in contact["feeds"]:
-                if location in listed:
-                    continue  # a path listed twice is one feed
                 listed.add(location)
                 known = existing.get(location)
-                if known is None:
-                    new_feeds.append(
-                        {
-                            "contact_id": contact_id,
-                            "url": location,
-                            "label": label,
-                            "discover": discover,
-                        }
-                    )
+                if location in adding:  # a path listed twice is one feed; the last says
+                    adding[location].update(label=label, discover=discover)
+                elif known is None:
+                    adding[location] = {
+                        "contact_id": contact_id,
+                        "url": location,
+                        "label": label,
+                        "discover": discover,
+                    }
                     report.feeds_added += 1
                 else:
                     known.label = label
@@ -89,6 +88,7 @@ def sync_rows(store: Store, contacts: ContactRows) -> SyncReport:
                     if not known.active:
                         known.active = True
                         report.feeds_added += 1
+            new_feeds.extend(adding.values())
             for url, feed in existing.items():
                 if url not in listed and feed.active:
                     feed.active = False
