@@ -58,14 +58,17 @@ def _content_end(node: yaml.Node, seen: set[int] | None = None) -> int:
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
         return int(node.end_mark.index)
-    children: list[yaml.Node] = []
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            children.extend((key, value))
-    elif isinstance(node, yaml.SequenceNode):
-        children.extend(node.value)
-    ends = [_content_end(child, seen) for child in children]
+    ends = [_content_end(child, seen) for child in _children(node)]
     return max([node.start_mark.index, *ends])
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    """A collection's nodes in document order (a mapping's keys and values)."""
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _last_leaf(node: yaml.Node, seen: set[int] | None = None) -> yaml.Node:
@@ -74,13 +77,7 @@ def _last_leaf(node: yaml.Node, seen: set[int] | None = None) -> yaml.Node:
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
         return node
-    children: list[yaml.Node] = []
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            children.extend((key, value))
-    elif isinstance(node, yaml.SequenceNode):
-        children.extend(node.value)
-    leaves = [_last_leaf(child, seen) for child in children if id(child) not in seen]
+    leaves = [_last_leaf(child, seen) for child in _children(node) if id(child) not in seen]
     return max(leaves, key=lambda leaf: leaf.end_mark.index, default=node)
 
 
