@@ -15,7 +15,7 @@ from trailtui.feeds import refresh as refresh_module
 from trailtui.feeds import workers
 from trailtui.feeds.http import FetchLimits, FetchResult
 from trailtui.feeds.refresh import Result, refresh
-from trailtui.store import open_store, queries
+from trailtui.store import Store, open_store, queries
 from trailtui.store.errors import StoreError
 from trailtui.store.sync import sync_contacts
 
@@ -30,6 +30,20 @@ def many_feeds(tmp_path: Path, count: int) -> Path:
     contacts = tmp_path / "contacts.yaml"
     contacts.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return contacts
+
+
+def store_with_feeds(tmp_path: Path, count: int) -> Store:
+    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    sync_contacts(store, load_contacts(many_feeds(tmp_path, count)))
+    return store
+
+
+_TEST_PROCESS = os.getpid()
+
+
+def in_a_worker() -> bool:
+    """True in a refresh's forked worker, False in the test (and refresh) process."""
+    return os.getpid() != _TEST_PROCESS
 
 
 def started_pools(monkeypatch: pytest.MonkeyPatch) -> list[workers.WorkerPool]:
@@ -50,8 +64,7 @@ def started_pools(monkeypatch: pytest.MonkeyPatch) -> list[workers.WorkerPool]:
 def test_a_big_first_refresh_uses_worker_processes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
-    sync_contacts(store, load_contacts(many_feeds(tmp_path, 30)))
+    store = store_with_feeds(tmp_path, 30)
     assert workers.wanted(store, 30)
     assert not workers.wanted(store, 3)  # small: one thread
     pools = started_pools(monkeypatch)
@@ -80,14 +93,12 @@ def test_a_big_first_refresh_uses_worker_processes(
 def test_the_feeds_of_a_worker_that_dies_are_finished_anyway(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
-    sync_contacts(store, load_contacts(many_feeds(tmp_path, 30)))
+    store = store_with_feeds(tmp_path, 30)
     doomed = queries.feeds_to_fetch(store, at=0, force=True)[7].url
-    refresh_process = os.getpid()
     real_fetch = refresh_module.fetch_feed
 
     async def fetch_or_die(fetcher: Any, feed: Any, max_bytes: int) -> Any:
-        if feed.url == doomed and os.getpid() != refresh_process:
+        if feed.url == doomed and in_a_worker():
             os._exit(3)  # the worker dies (out of memory, killed) with feeds in hand
         return await real_fetch(fetcher, feed, max_bytes)
 
@@ -105,14 +116,12 @@ def test_the_feeds_of_a_worker_that_dies_are_finished_anyway(
 def test_a_worker_whose_finishing_fails_ends_and_its_feeds_are_finished_anyway(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
-    sync_contacts(store, load_contacts(many_feeds(tmp_path, 30)))
+    store = store_with_feeds(tmp_path, 30)
     doomed = queries.feeds_to_fetch(store, at=0, force=True)[11].id
-    refresh_process = os.getpid()
     real_finish = refresh_module.finish_feeds
 
     def finish_or_fail(jobs: list[Any], *args: Any) -> Any:
-        if os.getpid() != refresh_process and any(job.feed.id == doomed for job in jobs):
+        if in_a_worker() and any(job.feed.id == doomed for job in jobs):
             raise RuntimeError("a bug in the worker's thread")
         return real_finish(jobs, *args)
 
@@ -129,14 +138,12 @@ def test_a_worker_whose_finishing_fails_ends_and_its_feeds_are_finished_anyway(
 def test_a_worker_that_hangs_is_stopped_and_its_feeds_finished_anyway(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
-    sync_contacts(store, load_contacts(many_feeds(tmp_path, 30)))
+    store = store_with_feeds(tmp_path, 30)
     stuck = queries.feeds_to_fetch(store, at=0, force=True)[5].url
-    refresh_process = os.getpid()
     real_fetch = refresh_module.fetch_feed
 
     async def fetch_or_hang(fetcher: Any, feed: Any, max_bytes: int) -> Any:
-        if feed.url == stuck and os.getpid() != refresh_process:
+        if feed.url == stuck and in_a_worker():
             await asyncio.sleep(3600)  # a bug that no deadline catches
         return await real_fetch(fetcher, feed, max_bytes)
 
@@ -153,13 +160,11 @@ def test_a_worker_that_hangs_is_stopped_and_its_feeds_finished_anyway(
 def test_workers_that_cannot_open_the_database_leave_quietly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
-    sync_contacts(store, load_contacts(many_feeds(tmp_path, 30)))
-    refresh_process = os.getpid()
+    store = store_with_feeds(tmp_path, 30)
     real_open = workers.open_store
 
     def open_or_fail(*args: Any, **kwargs: Any) -> Any:
-        if os.getpid() != refresh_process:
+        if in_a_worker():
             raise StoreError("cannot open database: disk I/O error")
         return real_open(*args, **kwargs)
 
@@ -177,8 +182,7 @@ def test_workers_that_cannot_open_the_database_leave_quietly(
 def test_a_refresh_that_stops_early_stops_its_workers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
-    sync_contacts(store, load_contacts(many_feeds(tmp_path, 40)))
+    store = store_with_feeds(tmp_path, 40)
     pools = started_pools(monkeypatch)
 
     def give_up(outcome: Any, done: int, total: int) -> None:
@@ -205,8 +209,7 @@ def test_in_memory_database_never_forks(tmp_path: Path) -> None:
 def test_one_feed_the_database_refuses_does_not_fail_its_batch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = open_store(f"sqlite:///{tmp_path / 'r.sqlite3'}")
-    sync_contacts(store, load_contacts(many_feeds(tmp_path, 4)))
+    store = store_with_feeds(tmp_path, 4)
     bad_id = queries.feeds_to_fetch(store, at=0, force=True)[1].id
     real = refresh_module.store_fetches
 
