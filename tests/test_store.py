@@ -320,3 +320,20 @@ def test_locked_database_gives_store_error(tmp_path: Path, monkeypatch: pytest.M
         blocker.close()
     # Nothing was lost and the store works again.
     assert writes.add_engagement(store, "ada", "like").kind == "like"
+
+
+def test_a_feed_listed_twice_is_one_feed_with_the_last_label(tmp_path: Path) -> None:
+    store = open_store(db_url(tmp_path))
+    text = """
+version: 1
+contacts:
+  - name: Ada
+    feeds:
+      - {url: "https://ada.example.org/feed.xml", label: first}
+      - {url: "https://ada.example.org/feed.xml", label: second}
+"""
+    report = sync_contacts(store, book(text))
+    assert report.feeds_added == 1
+    (feed,) = queries.feed_health(store)
+    assert feed.label == "second"
+    store.close()
