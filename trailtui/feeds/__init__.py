@@ -1,0 +1,1 @@
+"""Feeds: fetching, parsing, deciding and storing what each feed gives."""
