@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from trailtui.contacts import parse_contacts
+from trailtui.contacts.rows import sync_contacts
 from trailtui.feeds.discover import discover_feeds
 from trailtui.feeds.refresh import Result, refresh
 from trailtui.store import migrations, open_store, queries
-from trailtui.store.sync import sync_contacts
 
 from .conftest import write_feed
 

@@ -18,12 +18,12 @@ import pytest
 from sqlalchemy import select
 
 from trailtui.contacts import load_contacts, parse_contacts
+from trailtui.contacts.rows import sync_contacts
 from trailtui.feeds.http import Fetcher, FetchLimits, FetchResult, Validators
 from trailtui.feeds.parse import ParseError, parse_feed
 from trailtui.feeds.refresh import FeedOutcome, RefreshReport, Result, refresh
 from trailtui.store import Store, open_store, queries
 from trailtui.store.models import EntryRow
-from trailtui.store.sync import sync_contacts
 
 from .feedserver import (
     ATOM_TITLES,

@@ -11,13 +11,13 @@ import pytest
 import sqlalchemy.exc
 
 from trailtui.contacts import load_contacts
+from trailtui.contacts.rows import sync_contacts
 from trailtui.feeds import refresh as refresh_module
 from trailtui.feeds import workers
 from trailtui.feeds.http import FetchLimits, FetchResult
 from trailtui.feeds.refresh import Result, refresh
 from trailtui.store import Store, open_store, queries
 from trailtui.store.errors import StoreError
-from trailtui.store.sync import sync_contacts
 
 from .conftest import write_feed
 

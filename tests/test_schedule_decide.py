@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 import trailtui.feeds.refresh as refresh_module
 from trailtui.contacts import parse_contacts
+from trailtui.contacts.rows import sync_contacts
 from trailtui.feeds.decide import (
     Decision,
     FeedOutcome,
@@ -58,7 +59,6 @@ from trailtui.feeds.schedule import (
 from trailtui.store import Store, open_store
 from trailtui.store.models import EntryRow, FeedRow
 from trailtui.store.records import FeedState
-from trailtui.store.sync import sync_contacts
 
 from .feedserver import ATOM_SAMPLE, RSS_SAMPLE, RSS_TITLES, FeedServer
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import text
 
 from trailtui.contacts import load_contacts, parse_contacts
+from trailtui.contacts.rows import sync_contacts
 from trailtui.feeds.refresh import refresh
 from trailtui.store import StoreError, ingest, migrations, open_store, queries, writes
 from trailtui.store.ingest import sort_timestamp
-from trailtui.store.sync import sync_contacts
 from trailtui.trail.cadence import Health
 from trailtui.trail.kinds import Kind
 from trailtui.trail.service import contact_card, leave_trail

@@ -132,8 +132,7 @@ class Workspace:
             self._remember(fingerprint)
             return report
         from trailtui.contacts import ContactsError, load_contacts, parse_contacts_for
-        from trailtui.contacts.rows import start_up_settings
-        from trailtui.store.sync import sync_contacts
+        from trailtui.contacts.rows import start_up_settings, sync_contacts
 
         try:
             # The bytes read above, so the fingerprint is of what was checked;

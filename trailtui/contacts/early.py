@@ -25,9 +25,10 @@ import signal
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trailtui.contacts.rows import ContactRows
+if TYPE_CHECKING:
+    from trailtui.store.sync import ContactRows
 
 _SQLITE_FILE = re.compile(r"^sqlite(?:\+\w+)?:///([^?]+)$")
 PATIENCE = 10.0  # seconds; it answers in a tenth of one (else: read the file here)

@@ -10,8 +10,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from trailtui.contacts.schema import ContactBook
+    from trailtui.store import Store
+    from trailtui.store.sync import ContactRows, SyncReport
 
-ContactRows = list[dict[str, Any]]
+
+def sync_contacts(store: Store, book: ContactBook) -> SyncReport:
+    """Mirror a validated contacts file into the database, by stable id."""
+    from trailtui.store.sync import sync_rows  # the database layer, only when it is used
+
+    return sync_rows(store, contact_rows(book))
 
 
 def contact_rows(book: ContactBook) -> ContactRows:

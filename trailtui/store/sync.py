@@ -8,16 +8,17 @@ that points at them, but no longer show in the merged feed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
 from sqlalchemy import insert, select
 
-from trailtui.contacts.rows import ContactRows, contact_rows
 from trailtui.store.db import Store, now
 from trailtui.store.models import ContactRow, FeedRow
 
-if TYPE_CHECKING:
-    from trailtui.contacts import ContactBook
+# Per contact: id, name, the `data` the contact row keeps, and its feeds as
+# [location, label, discover]. Plain JSON-safe data: the store knows nothing
+# of the contacts file (`contacts.rows` makes these from a validated file).
+ContactRows = list[dict[str, Any]]
 
 
 @dataclass
@@ -30,12 +31,8 @@ class SyncReport:
     feeds_removed: int = 0
 
 
-def sync_contacts(store: Store, book: ContactBook) -> SyncReport:
-    return sync_rows(store, contact_rows(book))
-
-
 def sync_rows(store: Store, contacts: ContactRows) -> SyncReport:
-    """Mirror `contacts.rows.contact_rows` of a valid contacts file."""
+    """Mirror the rows of a valid contacts file (`contacts.rows.contact_rows`)."""
     report = SyncReport()
     stamp = now()
     with store.write() as session:
