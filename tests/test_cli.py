@@ -31,7 +31,7 @@ def test_every_command_has_help() -> None:
 def test_contacts_check_ok_and_errors(small_world: Path, tmp_path: Path) -> None:
     code, out, _ = run("contacts", "check", str(small_world))
     assert code == 0
-    assert "OK, 3 contacts, 2 feeds (1 contacts without feeds)" in out
+    assert "OK, 3 contacts, 2 feeds (1 contact without feeds)." in out
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 1\ncontacts:\n  - name: A\n    cadense: 7d\n  - id: x\n")
     code, out, err = run("contacts", "check", str(bad))
@@ -147,7 +147,7 @@ def test_doctor_healthy_then_lists_problems_with_fixes(small_world: Path, tmp_pa
     run("--contacts", str(small_world), "--db", db, "fetch")
     code, out, _ = run("--contacts", str(small_world), "--db", db, "doctor")
     assert code == 1
-    assert "1 need attention" in out
+    assert "3 checked, 1 needs attention:" in out and "1 problem found." in out
     assert "Gone: file://" in out and "missing.rss" in out
     assert "problem: no such file" in out
     assert "fix:     fix the path in contacts.yaml" in out

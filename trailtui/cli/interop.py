@@ -1,4 +1,4 @@
-"""`trailtui import` and `trailtui export` (registered on the main group in cli.py).
+"""`trailtui import` and `trailtui export` (the readers and writers are in trailtui/interop).
 
 Only click is imported here at start-up; the readers, the YAML and the
 database layers are imported inside the commands, so `trailtui --help`
@@ -7,44 +7,48 @@ stays fast.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from trailtui import paths
-from trailtui.interop.model import FORMATS, plural
+from trailtui.cli.common import (
+    CONTEXT,
+    DEMO_READ_ONLY,
+    Options,
+    fail,
+    missing_contacts,
+    open_workspace_or_exit,
+    report_problems,
+    warn,
+    workspace_options,
+    workspace_problems,
+)
+from trailtui.interop.model import FORMATS
+from trailtui.text import plural
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from trailtui.cli import Options
     from trailtui.contacts import ContactBook
     from trailtui.interop.plan import ImportPlan, PlanItem
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-FORMAT_NAMES = {"opml": "OPML", "vcard": "vCard", "linkedin": "LinkedIn CSV"}
+_FORMAT_NAMES = {"opml": "OPML", "vcard": "vCard", "linkedin": "LinkedIn CSV"}
 
 
-def _contacts_file(options: Options) -> Path:
-    if options.demo:
-        return Path(options.contacts) if options.contacts else paths.demo_dir() / "contacts.yaml"
-    return paths.contacts_path(options.contacts)
-
-
-def _load(path: Path) -> tuple[bytes | None, ContactBook | None]:
+def _load(path: Path, nothing_done: str) -> tuple[bytes | None, ContactBook | None]:
     """The contacts file's bytes and book (None, None when there is no file yet)."""
-    from trailtui.cli import _fail, _report_problems
     from trailtui.contacts import ContactsError
     from trailtui.interop.apply import load_contacts_file
 
     try:
         return load_contacts_file(path)
     except OSError as exc:
-        _fail(f"{path}: cannot read the contacts file: {exc.strerror or exc}")
+        fail(f"{path}: cannot read the contacts file: {exc.strerror or exc}")
     except ContactsError as exc:
-        _report_problems(exc.problems)
-        _fail(f"fix {path} first (`trailtui contacts check`); nothing was imported")
+        report_problems(exc.problems)
+        fail(f"fix {path} first (`trailtui contacts check`); {nothing_done}")
 
 
 def _summary(item: PlanItem) -> str:
@@ -53,8 +57,7 @@ def _summary(item: PlanItem) -> str:
     if contact.get("links"):
         parts.append("links " + ", ".join(contact["links"]))
     if contact.get("feeds"):
-        count = len(contact["feeds"])
-        parts.append(f"{count} feed{'s' if count != 1 else ''}")
+        parts.append(plural(len(contact["feeds"]), "feed"))
     if contact.get("tags"):
         parts.append("tags " + ", ".join(str(t) for t in contact["tags"]))
     return "; ".join(parts)
@@ -73,11 +76,11 @@ def _section(
             click.echo(f"      note: {note}")
 
 
-def print_plan(plan: ImportPlan, source: Path) -> None:
+def _print_plan(plan: ImportPlan, source: Path) -> None:
     from trailtui.interop.plan import ADD, SKIP
 
     adds, merges, by_hand, skips = plan.of(ADD), plan.to_merge(), plan.by_hand(), plan.of(SKIP)
-    click.echo(f"{source} ({FORMAT_NAMES.get(plan.format, plan.format)}): {len(plan.items)} found")
+    click.echo(f"{source} ({_FORMAT_NAMES.get(plan.format, plan.format)}): {len(plan.items)} found")
     _section(f"New contacts ({len(adds)})", adds, "+", lambda item: f": {_summary(item)}")
     _section(
         f"Already there, with something new ({len(merges)}; --apply adds it to them)",
@@ -108,7 +111,7 @@ def print_plan(plan: ImportPlan, source: Path) -> None:
     help="The file's format (default: told from its content).",
 )
 @click.option("--apply", is_flag=True, help="Write the changes into the contacts file.")
-@click.pass_obj
+@workspace_options
 def import_command(options: Options, file: Path, fmt: str | None, apply: bool) -> None:
     """Import people from OPML, a vCard file or LinkedIn's Connections.csv.
 
@@ -117,9 +120,9 @@ def import_command(options: Options, file: Path, fmt: str | None, apply: bool) -
     skipped and why. Nothing is written unless --apply is given; then the new
     contacts are appended to the contacts file and the new links, feeds and
     tags are inserted into the contacts they belong to, leaving every line you
-    wrote as it was, and the previous version is kept as a .bak file.
+    wrote as it was, and the previous version is kept as a .bak file. A
+    contacts file that does not exist yet is created.
     """
-    from trailtui.cli import _fail, _report_problems
     from trailtui.interop.apply import apply_plan, plan_reading
     from trailtui.interop.detect import read_file
     from trailtui.interop.model import InteropError
@@ -127,27 +130,28 @@ def import_command(options: Options, file: Path, fmt: str | None, apply: bool) -
     try:
         reading = read_file(file, fmt)
     except InteropError as exc:
-        _fail(f"{file}: {exc}")
-    target = _contacts_file(options)
-    data, book = _load(target)
+        fail(f"{file}: {exc}")
+    target = options.contacts_file()
+    data, book = _load(target, "nothing was imported")
     planned = plan_reading(file, reading, target, data, book)
     plan = planned.plan
-    print_plan(plan, file)
+    _print_plan(plan, file)
     new, merges = plan.new_contacts(), plan.merges()
     if not apply:
         if new or merges:
-            click.echo(f"Dry run: nothing written. Add --apply to write these changes to {target}.")
+            change = "write these changes to" if data is not None else "create"
+            click.echo(f"Dry run: nothing written. Add --apply to {change} {target}.")
         return
     if options.demo:
-        _fail("the demo's contacts are not changed; pass --contacts FILE without --demo")
+        fail(DEMO_READ_ONLY)
     if not new and not merges:
         click.echo(f"Nothing to add, nothing new to merge; {target} is unchanged.")
         return
     outcome = apply_plan(planned)
     if outcome.error is not None:
         if outcome.problems:
-            _report_problems(outcome.problems)
-        _fail(outcome.error)
+            report_problems(outcome.problems)
+        fail(outcome.error)
     click.echo(outcome.summary(target))
     if outcome.backup is not None:
         click.echo(f"The previous version is in {outcome.backup}.")
@@ -166,11 +170,14 @@ def import_command(options: Options, file: Path, fmt: str | None, apply: bool) -
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (default: standard output).",
 )
-@click.pass_obj
+@workspace_options
 def export_command(options: Options, fmt: str | None, as_opml: bool, out: Path | None) -> None:
-    """Export your feeds as OPML, or the trail you left as JSON, JSON Lines or CSV."""
-    from trailtui.cli import _fail
+    """Export your feeds as OPML, or the trail you left as JSON, JSON Lines or CSV.
 
+    OPML is made from the contacts file, which must be valid. The trail is in
+    the database alone: it is exported even when the contacts file is missing
+    or invalid, with a warning on stderr saying so.
+    """
     if as_opml:
         if fmt not in (None, "opml"):
             raise click.UsageError(f"--opml and --format {fmt} contradict each other")
@@ -188,32 +195,37 @@ def export_command(options: Options, fmt: str | None, as_opml: bool, out: Path |
         with out.open("w", encoding="utf-8", newline="") as handle:
             handle.write(text)
     except OSError as exc:
-        _fail(f"{out}: cannot write: {exc.strerror or exc}")
+        fail(f"{out}: cannot write: {exc.strerror or exc}")
     click.echo(f"Wrote {what} to {out}.", err=True)
 
 
 def _export_opml(options: Options) -> tuple[str, str]:
     from datetime import UTC, datetime
 
-    from trailtui.cli import _fail
     from trailtui.interop.opml import write_opml
 
-    path = _contacts_file(options)
-    _, book = _load(path)
+    path = options.contacts_file()
+    _, book = _load(path, "nothing was exported")
     if book is None:
-        _fail(f"{path}: no such file; create it or pass --contacts")
+        report_problems([missing_contacts(path, options.contacts_origin())])
+        sys.exit(1)
     text = write_opml(book.contacts, now=datetime.now(UTC))
-    return text, f"{book.feed_count} feeds of {len(book.contacts)} contacts"
+    feeds, contacts = plural(book.feed_count, "feed"), plural(len(book.contacts), "contact")
+    return text, f"{feeds} of {contacts}"
 
 
 def _export_trail(options: Options, fmt: str) -> tuple[str, str]:
-    from trailtui.cli import _workspace
     from trailtui.interop.trail import format_trail
     from trailtui.store import queries
 
-    workspace = _workspace(options, need_contacts=False)
+    workspace = open_workspace_or_exit(options, need_contacts=False)
     try:
+        problems = workspace_problems(workspace, options)
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        if problems:
+            warn("the contacts file cannot be used; the trail is exported from the database alone")
         records = queries.full_trail(workspace.store)
     finally:
         workspace.close()
-    return format_trail(records, fmt), f"{len(records)} trail entries"
+    return format_trail(records, fmt), plural(len(records), "trail entry", "trail entries")

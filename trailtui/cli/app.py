@@ -1,0 +1,34 @@
+"""`trailtui` itself: the group's options, and the app when no command is given."""
+
+from __future__ import annotations
+
+import click
+
+from trailtui import __version__
+from trailtui.cli.common import CONTEXT, Options, open_workspace_or_exit, workspace_options
+
+
+@click.group(invoke_without_command=True, context_settings=CONTEXT)
+@click.version_option(__version__, prog_name="trailtui")
+@workspace_options
+def main(options: Options) -> None:
+    """Keep in touch with the people who matter.
+
+    With no command, opens the app: your contacts' feeds merged, newest first,
+    beside a panel about the person who wrote each one. Leave a trail with one
+    key (l like, c comment, s share, e endorse); press ? in the app for all keys.
+
+    --contacts, --db and --demo may also follow the command's name.
+    """
+    if click.get_current_context().invoked_subcommand is None:
+        _run_app(options)
+
+
+def _run_app(options: Options) -> None:
+    workspace = open_workspace_or_exit(options, need_contacts=False)
+    from trailtui.ui.app import TrailApp  # deferred: the CLI commands don't need Textual
+
+    try:
+        TrailApp(workspace).run()
+    finally:
+        workspace.close()
