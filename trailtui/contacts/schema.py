@@ -7,6 +7,7 @@ never coerce across types: `name: 123` is an error, not "123".
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -56,14 +57,104 @@ def slugify(name: str) -> str:
     return slug
 
 
+# What a feed's address may start with; anything else with "://" is refused.
+ALLOWED_SCHEMES = ("http", "https", "file")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*$", re.I)
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+# A host (a dotted name, an IP address, [IPv6], localhost, or one name with a port),
+# an optional port, then a path, query or fragment.
+_HOST_LIKE = re.compile(
+    rf"^(?P<host>\[[0-9a-f:.]+\]|(?:{_LABEL}\.)+{_LABEL}|localhost|{_LABEL}(?=:\d))"
+    r"(?::(?P<port>\d{1,5}))?(?P<rest>[/?#].*)?$",
+    re.I | re.S,
+)
+# `feed.xml` is a file beside the contacts file, not a host in the .xml domain.
+_FILE_SUFFIXES = frozenset(
+    {"xml", "rss", "atom", "rdf", "json", "opml", "yaml", "yml", "txt", "htm", "html"}
+)
+# Names that only mean something on this machine or the local network.
+_LOCAL_SUFFIXES = (".localhost", ".local", ".lan", ".internal", ".home.arpa")
+_PATH_START = re.compile(r"^(/|\./|\.\./|~|\.\\|\.\.\\|[a-z]:[\\/])", re.I)
+
+
+def _local_host(host: str) -> bool:
+    """Loopback, private-network and local names: servers there rarely have TLS."""
+    host = host.strip("[]").lower()
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return "." not in host or host == "localhost" or host.endswith(_LOCAL_SUFFIXES)
+    return ip.is_loopback or ip.is_private or ip.is_link_local
+
+
+def web_address(text: str, base_dir: Path | None = None) -> str | None:
+    """The web address a source written without a scheme stands for, or None.
+
+    `ada.example.org/feed.xml`, `127.0.0.1:8080/feed`, `localhost/feed` and
+    `::1` look like hosts: they mean https://..., or http://... for this
+    machine and the local network. Not when the text is plainly a path (it
+    starts with `/`, `./`, `../` or `~`), ends in a feed file's suffix with
+    no path after it (`feed.xml`), or names a file that exists in base_dir
+    (the contacts file's directory).
+    """
+    text = text.strip()
+    if not text or "://" in text or _PATH_START.match(text):
+        return None
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        pass
+    else:  # a bare address; an IPv6 one needs brackets in a URL
+        host = f"[{text}]" if ip.version == 6 else text
+        return f"{'http' if _local_host(host) else 'https'}://{host}"
+    match = _HOST_LIKE.match(text)
+    if match is None:
+        return None
+    host = match.group("host")
+    if host.startswith("["):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            return None
+    elif "." in host:
+        labels = host.split(".")
+        tld = labels[-1].lower()
+        if all(label.isdigit() for label in labels):
+            try:
+                ipaddress.IPv4Address(host)
+            except ValueError:
+                return None
+        elif len(tld) < 2 or not tld.isalpha() or tld in _FILE_SUFFIXES:
+            return None
+    if base_dir is not None:
+        try:
+            if (base_dir / text).is_file():
+                return None
+        except (OSError, ValueError):
+            pass
+    return f"{'http' if _local_host(host) else 'https'}://{text}"
+
+
 def resolve_feed_location(url: str, base_dir: Path | None) -> str:
     """The canonical location of a feed: an http(s) URL, or a file:// URI.
 
-    Raises ValueError with a readable message for anything else.
+    A relative path is relative to base_dir (the contacts file's directory;
+    the current one when None); a source that looks like a host is a web
+    address (`web_address`). Raises ValueError with a readable message for
+    anything else.
     """
     url = url.strip()
     if not url:
         raise ValueError("a feed needs a URL or a file path, found an empty string")
+    if "://" in url:
+        scheme = url.split("://", 1)[0]
+        if not _SCHEME.match(scheme):
+            raise ValueError(
+                f"{url!r} is not a URL ({scheme!r} is not a scheme); a feed's address "
+                "starts with http:// or https://, or file:/// for a file on this computer"
+            )
+    else:
+        url = web_address(url, base_dir) or url
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
@@ -71,6 +162,10 @@ def resolve_feed_location(url: str, base_dir: Path | None) -> str:
             raise ValueError(f"the URL {url!r} has no host name")
         if any(ch.isspace() for ch in url):
             raise ValueError(f"the URL {url!r} contains spaces")
+        try:
+            parts.port  # noqa: B018 - it raises for a port that cannot be
+        except ValueError:
+            raise ValueError(f"the URL {url!r} has a bad port (expected 1 to 65535)") from None
         return url
     if scheme == "file":
         if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):

@@ -13,12 +13,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from trailtui.contacts.schema import resolve_feed_location
+from trailtui.contacts.schema import resolve_feed_location, web_address
 from trailtui.contacts.shorthands import SHORTHANDS, expand
 from trailtui.feeds.http import Fetcher, FetchLimits, FetchResult
 
 _SHORTHAND = re.compile(r"^\s*([a-z]+)\s*:\s*(\S.*?)\s*$", re.I)
-_BARE_HOST = re.compile(r"^[\w-]+(\.[\w-]+)*\.[a-z]{2,}(/\S*)?$", re.I)
 _MASTODON = re.compile(r"^@?[\w.-]+@[\w.-]+\.[a-z]{2,}$", re.I)
 PROBE_LIMITS = FetchLimits(deadline=15.0, concurrency=4, per_host=2)
 MAX_CANDIDATES = 5
@@ -28,9 +27,15 @@ class SourceError(ValueError):
     """What the user typed is not a feed source trailtui understands."""
 
 
-def feed_entry(text: str) -> dict[str, str]:
+def feed_entry(text: str, *, base_dir: Path | None = None) -> dict[str, str]:
     """How a typed source is written in contacts.yaml: {'github': 'ada'},
-    {'url': ...}. Raises SourceError with what is expected."""
+    {'url': ...}. Raises SourceError with what is expected.
+
+    base_dir is the contacts file's directory: a relative path is relative to
+    it (as in the file), and a source that looks like a host
+    (`127.0.0.1:8080/feed`, `ada.example/blog`) is a web address unless it
+    names a file there. None: the current directory, and no such file.
+    """
     text = text.strip()
     if not text:
         raise SourceError(
@@ -46,21 +51,21 @@ def feed_entry(text: str) -> dict[str, str]:
         return {platform: handle}
     if _MASTODON.match(text):
         return {"mastodon": text if text.startswith("@") else "@" + text}
-    if "://" not in text and _BARE_HOST.match(text) and not Path(text).expanduser().exists():
-        text = "https://" + text  # "ada.example/blog" means the web site
+    # Written with its scheme, so the file says what is fetched.
+    text = web_address(text, base_dir) or text
     try:
-        resolve_feed_location(text, None)
+        resolve_feed_location(text, base_dir)
     except ValueError as exc:
         raise SourceError(str(exc)) from None
     return {"url": text}
 
 
-def location_of(entry: dict[str, str]) -> str:
-    """The address a feed entry fetches."""
+def location_of(entry: dict[str, str], *, base_dir: Path | None = None) -> str:
+    """The address a feed entry fetches (a relative path is relative to base_dir)."""
     [(form, value)] = [(k, v) for k, v in entry.items() if k != "label"]
     if form in SHORTHANDS:
         return expand(form, value)
-    return resolve_feed_location(value, None)
+    return resolve_feed_location(value, base_dir if form == "url" else None)
 
 
 @dataclass(frozen=True)
@@ -85,10 +90,10 @@ class Probe:
         return bool(self.candidates)
 
 
-async def probe_async(source: str, fetcher: Fetcher) -> Probe:
+async def probe_async(source: str, fetcher: Fetcher, *, base_dir: Path | None = None) -> Probe:
     try:
-        entry = feed_entry(source)
-        location = location_of(entry)
+        entry = feed_entry(source, base_dir=base_dir)
+        location = location_of(entry, base_dir=base_dir)
     except (SourceError, ValueError) as exc:
         return Probe(source, error=str(exc))
     result = await fetcher.fetch(location)
@@ -142,12 +147,15 @@ def _read_feed(result: FetchResult, url: str) -> tuple[tuple[str | None, int] | 
     return (parsed.title, len(parsed.entries)), ""
 
 
-def probe_source(source: str, limits: FetchLimits = PROBE_LIMITS) -> Probe:
+def probe_source(
+    source: str, limits: FetchLimits = PROBE_LIMITS, *, base_dir: Path | None = None
+) -> Probe:
     """Fetch a source once and say what feed(s) it gives. Never raises for
-    network or content problems: they are in `error`."""
+    network or content problems: they are in `error`. base_dir: as for
+    `feed_entry` (pass the contacts file's directory)."""
 
     async def run() -> Probe:
         async with Fetcher(limits) as fetcher:
-            return await probe_async(source, fetcher)
+            return await probe_async(source, fetcher, base_dir=base_dir)
 
     return asyncio.run(run())
