@@ -316,6 +316,70 @@ _EXPECTED = {
 }
 
 
+def _unknown_key(key: str, model: type[BaseModel] | None) -> str:
+    message = f"unknown key {key!r}"
+    if model is None:
+        return message
+    known = list(model.model_fields)
+    close = _closest(key, known, 0.6)
+    link = _closest(key.lower(), sorted(_LINK_KEYS), 0.75) if model is Contact else None
+    if close and not (link and link[1] > close[1]):
+        return message + f"; did you mean {close[0]!r}?"
+    message += f"; expected one of: {', '.join(known)}"
+    if link:  # `websit`, `linkdin`: a link, misspelt
+        message += f"; a link ({link[0]}?) goes under links:"
+    return message
+
+
+def _closest(word: str, choices: list[str], cutoff: float) -> tuple[str, float] | None:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
+    if not close:
+        return None
+    return close[0], difflib.SequenceMatcher(None, word, close[0]).ratio()
+
+
+# Names people write at a contact's top level that belong under links: or feeds:.
+_LINK_KEYS = frozenset(
+    {
+        "email", "e-mail", "mail", "emails", "website", "web", "site", "homepage", "home",
+        "url", "phone", "tel", "telephone", "mobile", "cell", "address", "linkedin",
+        "twitter", "x", "mastodon", "github", "gitlab", "codeberg", "bluesky", "bsky",
+        "instagram", "facebook", "threads", "youtube", "substack", "medium", "devto",
+        "reddit", "keybase", "matrix", "signal", "telegram", "whatsapp", "discord", "blog",
+    }
+)  # fmt: skip
+_FEED_KEYS = frozenset({"feed", "rss", "atom"})
+
+
+def misplaced_key(key: str, value: Any) -> str | None:
+    """What to say about a link or feed written as a contact's own key
+    (`email: ...` instead of `links: {email: ...}`), or None for other keys."""
+    from trailtui.contacts.schema import SOURCE_KEYS
+    from trailtui.contacts.yamltext.render import flow
+
+    lowered = key.lower()
+    if lowered not in _LINK_KEYS and lowered not in _FEED_KEYS:
+        return None
+    shown: Any = value if isinstance(value, str) and 0 < len(value) <= 80 else "…"
+    is_url = isinstance(value, str) and "://" in value
+    intro = f"{key!r} is not a contact key; "
+    links = f"links go under links: (links: {flow({key: shown})})"
+    if lowered in _FEED_KEYS:
+        return intro + f"feeds go under feeds: (feeds: {flow([shown])})"
+    if lowered == "url":
+        return (
+            intro + f"a web site goes under links: (links: {flow({'website': shown})}), "
+            f"a feed under feeds: (feeds: {flow([shown])})"
+        )
+    if lowered in SOURCE_KEYS and (lowered == "blog" or not is_url):
+        # `github: ada`, `blog: https://...`: most likely a feed; a link is possible.
+        return (
+            intro
+            + f"a feed goes under feeds: (feeds: [{flow({lowered: shown})}]), a link under links:"
+        )
+    return intro + links
+
+
 def error_message(error: ErrorDetails) -> str:
     """The message of a validator's ValueError (ours are written for people), else pydantic's."""
     return str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
@@ -332,15 +396,10 @@ def _validation_problems(exc: ValidationError, tree: _Tree, name: str) -> list[P
         if kind == "extra_forbidden":
             parent, key = loc[:-1], str(loc[-1])
             line, column = tree.locate(loc, key=True)
-            message = f"unknown key {key!r}"
             model = _model_at(parent)
-            if model is not None:
-                known = list(model.model_fields)
-                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                if close:
-                    message += f"; did you mean {close[0]!r}?"
-                else:
-                    message += f"; expected one of: {', '.join(known)}"
+            message = (misplaced_key(key, found) if model is Contact else None) or _unknown_key(
+                key, model
+            )
             problems.append(Problem(name, line, column, _dotted(parent), message))
             continue
         if loc and loc[-1] == "[key]":  # the key itself is wrong: point at it
