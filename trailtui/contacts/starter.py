@@ -17,8 +17,9 @@ settings:
   refresh_every: 30m
 
 contacts: []
-# Replace the [] above with your people, one '- name:' entry each. Only the
-# name is required. For example:
+# Your people go in the contacts: list above, one '- name:' entry each
+# (press a in trailtui to add one). Only the name is required; a fuller
+# entry looks like this:
 #
 # contacts:
 #   - name: Ada Lovelace
