@@ -17,6 +17,11 @@ Routes:
   ``/gzipbomb`` ``/redirect-loop`` ``/redirect-ftp`` ``/malformed`` ``/html``
   ``/empty`` ``/binary`` ``/reset`` ``/truncated-gzip`` ``/wrong-encoding``
   ``/xxe`` ``/billion-laughs``.
+* Watched routes, which tell a test how each answer ended (`FeedServer.watch`):
+  ``/hang`` (never answers; notices the client hanging up), ``/drip`` (one
+  byte per 0.1 s for minutes), ``/endless`` (chunked RSS items until the
+  client hangs up), ``/gather?k=<n>`` (answers the RSS sample only once n
+  requests are waiting there at the same time).
 
 Every handler that could run long (timeout, slow, huge) watches `stop`, a
 threading.Event set on exit, so shutting down never waits on a client.
@@ -28,15 +33,18 @@ import contextlib
 import gzip
 import hashlib
 import random
+import select
 import socket
 import struct
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
+from urllib.parse import parse_qs
 
 # --- Sample feeds ---------------------------------------------------------
 
@@ -499,6 +507,7 @@ class FeedServer:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._handler_threads: list[threading.Thread] = []
+        self.watch = Watch()
         self._register("rss", RSS_SAMPLE)
         self._register("atom", ATOM_SAMPLE, content_type="application/atom+xml")
 
@@ -606,3 +615,150 @@ class FeedServer:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+# --- Watched routes ---------------------------------------------------------
+#
+# They record how each answer ended, so a test asserts what happened (the client
+# hung up before the body was complete, n requests were open at once) instead of
+# how long it took.
+
+DRIP_INTERVAL = 0.1  # /drip: one byte per 0.1 s, so the RSS sample takes minutes
+ENDLESS_LIMIT = 256 * 1024 * 1024  # /endless gives up (and says so) after this much
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How one answer of a watched route ended."""
+
+    path: str
+    sent: int  # body bytes written
+    hung_up: bool  # the client closed the connection before the answer was complete
+
+
+class Watch:
+    """What the watched routes saw. All /gather requests of one server meet at one barrier."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self.endings: list[Ending] = []
+        self.most_gathered = 0  # the most requests ever waiting at /gather at once
+        self._gathered = 0
+        self._round = 0
+
+    def ended(self, ending: Ending) -> None:
+        with self._changed:
+            self.endings.append(ending)
+            self._changed.notify_all()
+
+    def wait_for_endings(self, path: str, count: int = 1, timeout: float = 60.0) -> list[Ending]:
+        """The endings of `path` once there are `count` of them (fewer after `timeout`)."""
+        with self._changed:
+            self._changed.wait_for(
+                lambda: len([e for e in self.endings if e.path == path]) >= count, timeout
+            )
+            return [e for e in self.endings if e.path == path]
+
+    def gather(self, k: int, stop: threading.Event, gone: Callable[[], bool]) -> bool:
+        """Wait until k requests are here; False if the server stops or the
+        client hangs up first (it then no longer counts as waiting)."""
+        with self._changed:
+            self._gathered += 1
+            self.most_gathered = max(self.most_gathered, self._gathered)
+            this_round = self._round
+            if self._gathered >= k:
+                self._round += 1
+                self._gathered = 0
+                self._changed.notify_all()
+                return True
+            while self._round == this_round:
+                if stop.is_set() or gone():
+                    self._gathered -= 1
+                    return False
+                self._changed.wait(0.05)
+            return True
+
+
+def _client_gone(handler: _Handler, wait: float) -> bool:
+    """True once the client has closed its end of the connection (waits up to `wait` s)."""
+    connection = handler.connection
+    readable, _, _ = select.select([connection], [], [], wait)
+    if not readable:
+        return False
+    try:
+        return connection.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
+
+
+def _hang(handler: _Handler) -> None:
+    owner = handler.server.owner
+    hung_up = False
+    while not owner.stop.is_set():
+        if _client_gone(handler, 0.05):
+            hung_up = True
+            break
+    owner.watch.ended(Ending("/hang", 0, hung_up))
+    handler.close_connection = True
+    raise _Hangup
+
+
+def _drip(handler: _Handler) -> None:
+    owner = handler.server.owner
+    body = RSS_SAMPLE.encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/rss+xml")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    sent, hung_up = 0, False
+    while sent < len(body) and not owner.stop.is_set():
+        try:
+            handler.wfile.write(body[sent : sent + 1])
+            handler.wfile.flush()
+        except OSError:
+            hung_up = not owner.stop.is_set()  # not the server itself shutting down
+            break
+        sent += 1
+        if _client_gone(handler, DRIP_INTERVAL):
+            hung_up = True
+            break
+    owner.watch.ended(Ending("/drip", sent, hung_up))
+    if sent < len(body):
+        handler.close_connection = True
+        raise _Hangup
+
+
+def _endless(handler: _Handler) -> None:
+    owner = handler.server.owner
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/rss+xml")
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    head = b'<?xml version="1.0"?><rss version="2.0"><channel><title>endless</title>'
+    item = b"<item><title>again</title><description>" + b"x" * 900 + b"</description></item>"
+    block = item * 64  # ~64 KB
+    sent, hung_up = 0, False
+    try:
+        handler.wfile.write(b"%x\r\n%s\r\n" % (len(head), head))
+        sent += len(head)
+        while sent < ENDLESS_LIMIT and not owner.stop.is_set():
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
+            sent += len(block)
+    except OSError:
+        hung_up = not owner.stop.is_set()  # not the server itself shutting down
+    owner.watch.ended(Ending("/endless", sent, hung_up))
+    handler.close_connection = True
+    raise _Hangup
+
+
+def _gather(handler: _Handler) -> None:
+    query = parse_qs(handler.path.partition("?")[2])
+    owner = handler.server.owner
+    k = int(query.get("k", ["2"])[0])
+    if not owner.watch.gather(k, owner.stop, lambda: _client_gone(handler, 0)):
+        handler.close_connection = True
+        raise _Hangup
+    handler._send(200, RSS_SAMPLE.encode())
+
+
+_ROUTES.update({"/hang": _hang, "/drip": _drip, "/endless": _endless, "/gather": _gather})
