@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import string
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -472,11 +471,13 @@ def test_non_utf8_line_after_multibyte_characters() -> None:
     assert "not UTF-8" in problem.message
 
 
-def test_file_over_5_mb_is_refused_without_parsing() -> None:
-    data = b"contacts: []\n" + b"#" * (5 * 1024 * 1024)
-    started = time.perf_counter()
+def test_file_over_5_mb_is_refused_without_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Not valid YAML either: parsed, it would give a located syntax error.
+    data = b"contacts: [\n" + b"#" * (5 * 1024 * 1024)
+    composed: list[object] = []
+    monkeypatch.setattr(yaml, "compose", lambda *args, **kwargs: composed.append(args))
     problem = only_problem(data)
-    assert time.perf_counter() - started < 0.5
+    assert composed == []  # the YAML was never read
     assert problem.line is None
     assert "the limit is 5 MB" in problem.message
     assert "5.2 MB" in problem.message
@@ -490,24 +491,22 @@ def billion_laughs(levels: int = 10, width: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_alias_bomb_fails_fast() -> None:
+ALIAS_BOMB = Problem(NAME, None, None, "", "the file has too many values (an alias bomb?)")
+
+
+def test_alias_bomb_is_refused() -> None:
     source = billion_laughs()
     assert len(source) < 1000  # a tiny file that expands to ~3.5e9 values
-    started = time.perf_counter()
-    problem = only_problem(source)
-    assert time.perf_counter() - started < 2
-    assert "too many values (an alias bomb?)" in problem.message
+    # Refused at the value limit: expanding it would never end.
+    assert only_problem(source) == ALIAS_BOMB
 
 
-def test_alias_bomb_inside_a_contact_fails_fast() -> None:
+def test_alias_bomb_inside_a_contact_is_refused() -> None:
     source = "contacts:\n  - name: A\n    tags: &a0 [" + ", ".join(["x"] * 9) + "]\n"
     source += "".join(
         f"  - name: B{i}\n    tags: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10)
     )
-    started = time.perf_counter()
-    problem = only_problem(source)
-    assert time.perf_counter() - started < 2
-    assert "alias bomb" in problem.message
+    assert only_problem(source) == ALIAS_BOMB
 
 
 def test_small_aliases_are_fine() -> None:
@@ -530,10 +529,8 @@ def test_small_aliases_are_fine() -> None:
     ],
 )
 def test_deep_nesting_is_refused(source: str) -> None:
-    started = time.perf_counter()
-    problem = only_problem(source)
-    assert time.perf_counter() - started < 2
-    assert problem.message == "the YAML is nested too deeply"
+    # A problem of the whole file (no crash, no RecursionError).
+    assert only_problem(source) == Problem(NAME, None, None, "", "the YAML is nested too deeply")
 
 
 # --------------------------------------------------------------------------- every error at once
