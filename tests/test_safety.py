@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trailtui.safety import MAX_LINE, clean_line, clean_text, clean_utf8, safe_link
 
-FAST = settings(max_examples=200, deadline=None)
+FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Nothing that a terminal could act on may survive: C0 (except tab/newline), DEL, C1,
 # bidi overrides/isolates/marks, zero-width space and BOM.
