@@ -12,8 +12,7 @@ import sqlalchemy.exc
 
 from trailtui.contacts import load_contacts
 from trailtui.contacts.rows import sync_contacts
-from trailtui.feeds import refresh as refresh_module
-from trailtui.feeds import workers
+from trailtui.feeds import finish, workers
 from trailtui.feeds.http import FetchLimits, FetchResult
 from trailtui.feeds.refresh import Result, refresh
 from trailtui.store import Store, open_store, queries
@@ -95,14 +94,14 @@ def test_the_feeds_of_a_worker_that_dies_are_finished_anyway(
 ) -> None:
     store = store_with_feeds(tmp_path, 30)
     doomed = queries.feeds_to_fetch(store, at=0, force=True)[7].url
-    real_fetch = refresh_module.fetch_feed
+    real_fetch = finish.fetch_feed
 
     async def fetch_or_die(fetcher: Any, feed: Any, max_bytes: int) -> Any:
         if feed.url == doomed and in_a_worker():
             os._exit(3)  # the worker dies (out of memory, killed) with feeds in hand
         return await real_fetch(fetcher, feed, max_bytes)
 
-    monkeypatch.setattr(refresh_module, "fetch_feed", fetch_or_die)
+    monkeypatch.setattr(finish, "fetch_feed", fetch_or_die)
     pools = started_pools(monkeypatch)
     report = refresh(store, force=True)
     assert report.total == 30 and not report.failures
@@ -118,14 +117,14 @@ def test_a_worker_whose_finishing_fails_ends_and_its_feeds_are_finished_anyway(
 ) -> None:
     store = store_with_feeds(tmp_path, 30)
     doomed = queries.feeds_to_fetch(store, at=0, force=True)[11].id
-    real_finish = refresh_module.finish_feeds
+    real_finish = finish.finish_feeds
 
     def finish_or_fail(jobs: list[Any], *args: Any) -> Any:
         if in_a_worker() and any(job.feed.id == doomed for job in jobs):
             raise RuntimeError("a bug in the worker's thread")
         return real_finish(jobs, *args)
 
-    monkeypatch.setattr(refresh_module, "finish_feeds", finish_or_fail)
+    monkeypatch.setattr(finish, "finish_feeds", finish_or_fail)
     pools = started_pools(monkeypatch)
     report = refresh(store, force=True)
     assert report.total == 30 and not report.failures
@@ -140,14 +139,14 @@ def test_a_worker_that_hangs_is_stopped_and_its_feeds_finished_anyway(
 ) -> None:
     store = store_with_feeds(tmp_path, 30)
     stuck = queries.feeds_to_fetch(store, at=0, force=True)[5].url
-    real_fetch = refresh_module.fetch_feed
+    real_fetch = finish.fetch_feed
 
     async def fetch_or_hang(fetcher: Any, feed: Any, max_bytes: int) -> Any:
         if feed.url == stuck and in_a_worker():
             await asyncio.sleep(3600)  # a bug that no deadline catches
         return await real_fetch(fetcher, feed, max_bytes)
 
-    monkeypatch.setattr(refresh_module, "fetch_feed", fetch_or_hang)
+    monkeypatch.setattr(finish, "fetch_feed", fetch_or_hang)
     pools = started_pools(monkeypatch)
     report = refresh(store, force=True, limits=FetchLimits(deadline=0.5))
     assert report.total == 30 and not report.failures
@@ -211,19 +210,19 @@ def test_one_feed_the_database_refuses_does_not_fail_its_batch(
 ) -> None:
     store = store_with_feeds(tmp_path, 4)
     bad_id = queries.feeds_to_fetch(store, at=0, force=True)[1].id
-    real = refresh_module.store_fetches
+    real = finish.store_fetches
 
     def refusing(store_: object, batch: list) -> list:  # type: ignore[type-arg]
         if any(feed_id == bad_id for feed_id, _, _ in batch):
             raise sqlalchemy.exc.IntegrityError("INSERT", {}, Exception("constraint"))
         return real(store_, batch)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(refresh_module, "store_fetches", refusing)
+    monkeypatch.setattr(finish, "store_fetches", refusing)
     jobs = [
-        refresh_module.Job(feed, FetchResult(feed.url, error="unreachable"), 1800, 10**6, 0.0)
+        finish.Job(feed, FetchResult(feed.url, error="unreachable"), 1800, 10**6, 0.0)
         for feed in queries.feeds_to_fetch(store, at=0, force=True)
     ]
-    outcomes = refresh_module.finish_feeds(jobs, store)
+    outcomes = finish.finish_feeds(jobs, store)
     assert [o.result for o in outcomes] == [Result.FAILED] * 4
     assert [o.error for o in outcomes].count("unreachable") == 3  # stored as failures
     refused = next(o for o in outcomes if o.feed_id == bad_id)

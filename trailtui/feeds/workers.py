@@ -4,7 +4,7 @@ A first refresh parses every feed, more work than one core can do while the
 downloads go on. `WorkerPool.start` forks one worker per core (at most 4).
 Each runs its own event loop and HTTP session (its share of the concurrency
 limits) and takes the next feed from a counter the workers share; its one
-finishing thread parses what has been downloaded (`refresh.finish_feeds`)
+finishing thread parses what has been downloaded (`finish.finish_feeds`)
 and stores it through the worker's own database connection, a few feeds per
 transaction, taking turns with the other workers to write.
 
@@ -31,6 +31,7 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from trailtui.feeds import finish
 from trailtui.feeds.decide import FeedOutcome
 from trailtui.feeds.http import Fetcher, FetchLimits
 from trailtui.store import Store, open_store
@@ -215,11 +216,9 @@ async def _lanes(
     reports each outcome itself, so the loop wakes only for the network.
     At most `concurrency` feeds are taken and not yet finished: near the end,
     a worker holding many downloaded feeds would keep the other cores waiting."""
-    from trailtui.feeds.refresh import Job, fetch_feed, finish_feeds
-
     loop = asyncio.get_running_loop()
     limits = plan.limits
-    downloaded: queue.SimpleQueue[tuple[int, Job] | None] = queue.SimpleQueue()
+    downloaded: queue.SimpleQueue[tuple[int, finish.Job] | None] = queue.SimpleQueue()
     room = asyncio.Semaphore(limits.concurrency)
 
     def free(count: int) -> None:
@@ -241,7 +240,7 @@ async def _lanes(
                     downloaded.put(None)
                     break
                 batch.append(item)
-            outcomes = finish_feeds([job for _, job in batch], store, write_lock)
+            outcomes = finish.finish_feeds([job for _, job in batch], store, write_lock)
             for (index, _), outcome in zip(batch, outcomes, strict=True):
                 pipe.send((index, outcome))
             loop.call_soon_threadsafe(free, len(batch))
@@ -254,8 +253,9 @@ async def _lanes(
                 room.release()  # for a lane still waiting: it learns there is nothing left
                 return
             feed = plan.feeds[index]
-            fetched, found = await fetch_feed(fetcher, feed, limits.max_bytes)
-            job = Job(feed, fetched, plan.refresh_every, limits.max_bytes, random.random(), found)
+            fetched, found = await finish.fetch_feed(fetcher, feed, limits.max_bytes)
+            jitter = random.random()
+            job = finish.Job(feed, fetched, plan.refresh_every, limits.max_bytes, jitter, found)
             downloaded.put((index, job))
 
     finisher = threading.Thread(target=finish_downloaded, name="trailtui-finish")
