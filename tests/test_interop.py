@@ -39,12 +39,15 @@ def test_opml_outlines_become_contacts_with_folders_as_tags() -> None:
         "name": "Ada Quill",
         "feeds": ["https://ada.example.org/feed.xml"],
         "links": {"website": "https://ada.example.org/"},
-        "tags": ["People", "Writing"],
+        "tags": ["People", "Writing", "Engineering"],  # also listed under Engineering
     }
     assert ada.source == "line 13"  # where the start tag ends
+    assert ada.notes == ("also line 21 ('Ada (again)'): the same feed again",)
     assert people["Bo Lind & friends"].data["tags"] == ["People", "Writing", "essays", "Sweden"]
-    assert 'Chidi Okafor: "Systems, mostly"' in people
+    assert people["Bo Lind & friends"].name_note == "named after the feed title; rename it"
+    assert "Chidi Okafor" in people  # the blog's tagline left out
     assert "notitle.example.org" in people  # no title: named after the site
+    assert people["notitle.example.org"].name_note == "named after the site's address; rename it"
     assert "Émile Zoë 日本" in people
     assert [r.reason for r in reading.rejected] == ["a link to another list (link), not a feed"]
 
@@ -56,12 +59,11 @@ def test_opml_agrees_with_listparser_on_the_feeds() -> None:
     assert ours == theirs
 
 
-def test_duplicate_feed_within_the_file_is_skipped_and_its_folder_kept() -> None:
+def test_duplicate_feed_within_the_file_is_one_person_with_its_folder_kept() -> None:
     plan = plan_import(read_file(FIXTURES / "subscriptions.opml"), None)
-    [dup] = [i for i in plan.items if i.name == "Ada (again)"]
-    assert dup.action == SKIP
-    assert "duplicate within the file of Ada Quill (line 13)" in dup.reason
-    assert "same feed https://ada.example.org/feed.xml" in dup.reason
+    assert not [i for i in plan.items if i.name == "Ada (again)"]
+    [item] = [i for i in plan.items if i.name == "Ada Quill"]
+    assert "also line 21 ('Ada (again)'): the same feed again" in item.notes
     [ada] = [c for c in plan.new_contacts() if c["name"] == "Ada Quill"]
     assert ada["tags"] == ["People", "Writing", "Engineering"]
     assert [i.name for i in plan.items][:2] == ["Ada Quill", "Bo Lind & friends"]  # file order
@@ -399,9 +401,13 @@ def test_unique_ids_within_one_import() -> None:
     )
     plan = plan_import(read_data(opml), parse_contacts("contacts:\n  - name: Other\n    id: sam\n"))
     # Same name as each other and as id 'sam': no email says otherwise, so they are one person.
-    assert [i.action for i in plan.items] == [MERGE, MERGE]
+    assert [i.action for i in plan.items] == [MERGE]
+    assert plan.merges()["sam"]["feeds"] == [
+        "https://one.example.org/f",
+        "https://two.example.org/f",
+    ]
     plan = plan_import(read_data(opml), None)
-    assert [i.action for i in plan.items] == [ADD, SKIP]
+    assert [i.action for i in plan.items] == [ADD]
     assert plan.new_contacts()[0]["feeds"] == [
         "https://one.example.org/f",
         "https://two.example.org/f",
@@ -447,12 +453,16 @@ def test_apply_writes_adds_and_merges_in_one_save(tmp_path: Path) -> None:
     planned = _planned(tmp_path, EXISTING, "subscriptions.opml")
     outcome = apply_plan(planned)
     assert outcome.error is None, outcome.error
-    assert (outcome.added, outcome.updated) == (3, 2)
+    # Chidi is named after the person, not the blog: already in the file.
+    assert (outcome.added, outcome.updated) == (2, 3)
     assert outcome.backup is not None and outcome.backup.read_text(encoding="utf-8") == EXISTING
     after = planned.contacts_path.read_text(encoding="utf-8")
     insertions(EXISTING, after)
     book = parse_contacts(after)
-    assert len(book.contacts) == 5 + 3
+    assert len(book.contacts) == 5 + 2
+    assert [f.url for f in book.by_id()["chidi-okafor"].feeds] == [
+        "https://chidi.example.com/index.xml"
+    ]
     ada, bo = book.by_id()["ada"], book.by_id()["bo-lind"]
     assert ada.links == {"email": "ada@quill.example.com", "website": "https://ada.example.org/"}
     assert ada.tags == ["People", "Writing", "Engineering"]

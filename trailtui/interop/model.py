@@ -18,12 +18,18 @@ class Candidate:
     """One person found in an import file, in the contacts.yaml shape.
 
     `data` holds name and any of links, feeds, tags, notes; `source` says where
-    in the file it came from ("line 12", "card 3", "row 7").
+    in the file it came from ("line 12", "card 3", "row 7"); for several
+    entries joined into one person, the first.
     """
 
     data: dict[str, Any]
     source: str
     line: int = 0  # for putting the report in the file's order
+    notes: tuple[str, ...] = ()  # what the reader did (entries it joined into this one)
+    name_note: str = ""  # how the name was found, when it may be wrong ("rename it")
+    # The reader already joined the file's entries by person: another entry
+    # with the same name is someone else (two feeds both titled "Blog").
+    grouped: bool = False
 
     @property
     def name(self) -> str:

@@ -222,8 +222,13 @@ def _show_feed(feed: Any) -> str:
     return str(feed)
 
 
-def _match(prepared: _Prepared, index: _Index) -> tuple[_Person | None, str, str]:
-    """(the person it matches, why, a note) — by email, URL or feed, then id."""
+def _match(
+    prepared: _Prepared, index: _Index, grouped: bool = False
+) -> tuple[_Person | None, str, str]:
+    """(the person it matches, why, a note) — by email, URL or feed, then id.
+
+    grouped: the reader already joined its entries by person, so another new
+    entry of the same name is someone else."""
     for email in sorted(prepared.emails):
         if email in index.by_email:
             return index.by_email[email], f"same email {email}", ""
@@ -239,6 +244,8 @@ def _match(prepared: _Prepared, index: _Index) -> tuple[_Person | None, str, str
         return None, "", ""
     if prepared.emails and person.emails and not prepared.emails & person.emails:
         return None, "", f"a namesake of {person.name} ({person.id}) with other email addresses"
+    if grouped and person.pending is not None:
+        return None, "", f"a namesake of {person.name} [{person.source}] with other feeds"
     return person, f"same id {person.id!r} (from the name)", ""
 
 
@@ -337,8 +344,9 @@ def _mark_by_hand(plan: ImportPlan, book: ContactBook, text: str) -> None:
 def _plan_one(candidate: Candidate, index: _Index) -> PlanItem:
     prepared = _prepare(candidate)
     name = str(prepared.data.get("name", "")).strip()
-    person, why, note = _match(prepared, index)
+    person, why, note = _match(prepared, index, candidate.grouped)
     notes = list(prepared.notes) + ([note] if note else [])
+    notes += [n for n in (candidate.name_note, *candidate.notes) if n]
     if person is not None:
         additions, link_notes = _additions(prepared, person)
         notes += link_notes

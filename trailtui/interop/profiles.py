@@ -159,3 +159,79 @@ def add_profile(data: dict[str, Any], url: str, *, work: bool = False) -> None:
         feeds: list[Any] = data.setdefault("feeds", [])
         if profile.feed not in feeds:
             feeds.append(profile.feed)
+
+
+# Hosts where many people have their pages and feeds: there the path, not the
+# host, says whose a feed is. A fediverse server is told by its /@user paths.
+_SHARED_HOSTS = frozenset(
+    {
+        "github.com", "gist.github.com", "gitlab.com", "codeberg.org", "sr.ht", "git.sr.ht",
+        "medium.com", "substack.com", "youtube.com", "youtu.be", "bsky.app", "dev.to",
+        "reddit.com", "old.reddit.com", "twitter.com", "x.com", "facebook.com",
+        "instagram.com", "threads.net", "linkedin.com", "tumblr.com", "wordpress.com",
+        "blogger.com", "blogspot.com", "feeds.feedburner.com", "feedburner.com",
+        "feedproxy.google.com", "soundcloud.com", "feeds.soundcloud.com", "anchor.fm",
+        "patreon.com", "letterboxd.com", "micro.blog", "write.as", "vimeo.com", "twitch.tv",
+        "flickr.com", "goodreads.com", "pinboard.in", "hashnode.com", "buttondown.email",
+        "buttondown.com", "rss.beehiiv.com", "feeds.simplecast.com", "feeds.megaphone.fm",
+        "feeds.transistor.fm", "feeds.buzzsprout.com", "rss.app", "rsshub.app",
+        "politepol.com", "fetchrss.com", "hnrss.org", "news.ycombinator.com",
+        "lobste.rs", "kill-the-newsletter.com", "mastodon.social", "mastodon.online",
+        "hachyderm.io", "fosstodon.org", "infosec.exchange", "mas.to", "mstdn.social",
+        "techhub.social", "social.vivaldi.net", "lemmy.world", "pixelfed.social",
+        "keybase.io", "itch.io", "behance.net", "dribbble.com", "archive.org",
+        "podcasts.apple.com", "open.spotify.com", "stackoverflow.com",
+    }
+)  # fmt: skip
+# Path segments that say what kind of page follows, not whose it is.
+_GENERIC_SEGMENTS = frozenset(
+    {
+        "feed", "feeds", "rss", "atom", "profile", "profiles", "user", "users", "u", "channel",
+        "c", "s", "shows", "show", "podcast", "podcasts", "people", "author", "authors",
+        "blog", "blogs", "en", "index.xml", "videos.xml",
+    }
+)  # fmt: skip
+# Pages of a shared site that are nobody's own (a hashtag, a subreddit).
+_NOT_PEOPLE = frozenset({"tags", "tag", "tagged", "topics", "explore", "public", "local", "r"})
+# `/author/ada`, `/@ada`, `/~ada`: one person's part of a site shared by several.
+_PERSON_PATH = re.compile(
+    r"^/(?:(?:author|authors|people|person|members|users|user|u|profile|team)/([^/]+)"
+    r"|[@~]([^/]+))",
+    re.I,
+)
+_FEED_SUFFIX = re.compile(r"\.(rss|atom|xml|rdf|json)$", re.I)
+
+
+def owner_of(url: str) -> str | None:
+    """Whose site or account a page or feed is on, for telling feeds of one
+    person apart from feeds of others: `ada.example.org` for anything there,
+    `github.com/ada` for github.com/ada.atom, `hachyderm.io/@ada` for a
+    Mastodon account, None when the URL does not say (github.com itself)."""
+    if not is_web_url(url):
+        return None
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    path = parts.path
+    if host in ("youtube.com", "youtu.be"):
+        channel = re.search(r"(?:^|&)channel_id=(UC[\w-]{22})", parts.query) or re.match(
+            r"^/channel/(UC[\w-]{22})", path
+        )
+        if channel:  # the feed and the channel page name it alike
+            return f"youtube.com/channel/{channel.group(1)}"
+    if host == "reddit.com" or host.endswith(".reddit.com"):
+        host = "reddit.com"
+    person = _PERSON_PATH.match(path)
+    if person:
+        who = _FEED_SUFFIX.sub("", person.group(1) or person.group(2)).lower()
+        if who:
+            return f"{host}/@{who.removeprefix('@')}"
+    if host not in _SHARED_HOSTS:
+        return host or None
+    segments = [s for s in path.split("/") if s]
+    for segment in segments:
+        name = _FEED_SUFFIX.sub("", segment).lower()
+        if name and name not in _GENERIC_SEGMENTS:
+            if name in _NOT_PEOPLE or (host == "github.com" and name in _GITHUB_RESERVED):
+                return None
+            return f"{host}/@{name.removeprefix('@')}"
+    return None
