@@ -14,7 +14,8 @@ never saved.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,14 @@ class PlannedImport:
     def text(self) -> str | None:
         """original as text (it was read, and validated, as UTF-8)."""
         return self.original.decode("utf-8") if self.original is not None else None
+
+    def with_choices(
+        self, skip: Iterable[str] = (), rename: Mapping[str, str] | None = None
+    ) -> PlannedImport:
+        """The same import with entries left out and people renamed
+        (`ImportPlan.with_choices`; raises ChoiceError). Applying it checks
+        and writes exactly as for the plan as first made."""
+        return replace(self, plan=self.plan.with_choices(skip=skip, rename=rename))
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,20 @@ a new contact with its own id.
   is marked `by_hand` (with the reason) when the plan is given the file's text.
 - **skip**: it matches and brings nothing new, or it repeats an entry earlier
   in the same file (whose pending contact then takes its new links, feeds and
-  tags), or the reader could not use it.
+  tags: the item is `part_of` that entry), or the reader could not use it, or
+  the user left it out.
+
+Every item has a `key`, the same in every plan made from one reading, so an
+import screen can let the user leave entries out and rename people before
+applying: `plan.with_choices(skip={key, ...}, rename={key: name})` plans the
+reading again with those choices and returns a new plan (ids derived from the
+new names, still unique), or refuses a choice with a `ChoiceError` saying why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -37,7 +44,17 @@ from trailtui.interop.model import Candidate, Reading
 from trailtui.interop.profiles import is_email, is_web_url, normalize_email, normalize_url
 
 ADD, MERGE, SKIP = "add", "merge", "skip"
+LEFT_OUT = "left out of this import"
 _NOT_IDENTITY = frozenset({"work"})  # an employer's site is shared by many people
+
+
+class ChoiceError(ValueError):
+    """A choice the plan cannot take: the item's key and why."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        self.key = key
+        self.reason = reason
+        super().__init__(f"{key}: {reason}")
 
 
 @dataclass
@@ -51,15 +68,124 @@ class PlanItem:
     additions: dict[str, Any] = field(default_factory=dict)  # MERGE: links, feeds, tags
     notes: list[str] = field(default_factory=list)  # what was left out, and why
     by_hand: str = ""  # MERGE: why it cannot be applied (copy it by hand), if it cannot
+    key: str = ""  # the entry's key, the same in every plan of one reading
+    part_of: str | None = None  # SKIP: the key of the new contact this entry joined
 
 
 @dataclass
 class ImportPlan:
     format: str
     items: list[PlanItem]
+    # What the plan was made from, so that it can be made again with choices.
+    reading: Reading | None = None
+    book: ContactBook | None = None
+    text: str | None = None
+    skipped: frozenset[str] = frozenset()  # keys the user left out
+    renamed: dict[str, str] = field(default_factory=dict)  # key -> the user's name
 
     def of(self, action: str) -> list[PlanItem]:
         return [item for item in self.items if item.action == action]
+
+    def item(self, key: str) -> PlanItem:
+        """The item with this key. Raises KeyError."""
+        for item in self.items:
+            if item.key == key:
+                return item
+        raise KeyError(key)
+
+    def with_choices(
+        self, skip: Iterable[str] = (), rename: Mapping[str, str] | None = None
+    ) -> ImportPlan:
+        """The plan again, with the entries whose keys are in skip left out and
+        the people in rename (key -> name) renamed; these choices replace any
+        this plan was made with. Nothing is written.
+
+        Leaving out a new contact leaves out the entries that joined it;
+        renaming one renames them too. Any other entry stays its own choice:
+        one that repeats an entry left out comes in its place. Ids are
+        derived again from the names, still unique. Raises ChoiceError for a
+        key the plan does not have, an empty name, a name that is taken (by a
+        contact in the file or another new one), or an entry that is not a
+        new contact (nothing is renamed in the contacts file).
+        """
+        if self.reading is None:
+            raise ValueError("only a plan made by plan_import can be planned again")
+        base = self
+        if self.skipped or self.renamed:
+            base = _plan(self.reading, self.book, self.text, _Choices())
+        keys = {item.key: item for item in base.items}
+        left_out = frozenset(skip)
+        names: dict[str, str] = {}
+        for key in [*left_out, *(rename or {})]:
+            if key not in keys:
+                raise ChoiceError(key, "the plan has no entry with this key")
+        for key, name in (rename or {}).items():
+            cleaned = " ".join(str(name).split())
+            if cleaned != keys[key].name:
+                names[key] = cleaned
+        # An entry that joined a new contact goes, and is named, with it.
+        joined = {item.key: item.part_of for item in base.items if item.part_of}
+        with_them = {k: parent for k, parent in joined.items() if parent in left_out}
+        for key, name in names.items():
+            refusal = base._rename_refusal(key, name, names, left_out | set(with_them))
+            if refusal:
+                raise ChoiceError(key, refusal)
+        choices = _Choices(
+            skipped=left_out,
+            renamed=names,
+            left_with=with_them,
+            named_with={k: names[p] for k, p in joined.items() if p in names and k not in names},
+        )
+        plan = _plan(self.reading, self.book, self.text, choices)
+        for item in base.of(ADD) if names else []:
+            if item.key in left_out or item.key in with_them:
+                continue
+            again = plan.item(item.key)
+            if again.action != ADD:  # a new name made it someone else's duplicate
+                key, name = next(iter(names.items()))
+                if item.key in names:
+                    key, name = item.key, names[item.key]
+                raise ChoiceError(
+                    key,
+                    f"{name!r} would make {item.name} [{item.source}] the same person as "
+                    f"{again.target} ({again.reason}); choose a name that tells them apart",
+                )
+        return plan
+
+    def _rename_refusal(
+        self, key: str, name: str, names: Mapping[str, str], left_out: set[str] | frozenset[str]
+    ) -> str:
+        """Why the entry with key cannot be called name, or ""."""
+        item = self.item(key)
+        if not name:
+            return "a contact needs a name"
+        if item.part_of:
+            parent = self.item(item.part_of)
+            return f"this entry joined {parent.name} [{parent.source}]; rename that one"
+        if item.action == MERGE or (item.action == SKIP and item.target):
+            return (
+                f"{item.name} is already in your contacts file as {item.target}; "
+                "an import adds to a contact there but does not rename it"
+            )
+        if item.action != ADD:
+            return f"this entry is not imported ({item.reason})"
+        wanted = slugify(name) or "contact"
+        for contact in self.book.contacts if self.book else []:
+            if wanted in (contact.id, slugify(contact.name)):
+                return (
+                    f"{contact.name} ({contact.id}) in your contacts file has that name; "
+                    "choose a name that tells them apart"
+                )
+        for other in self.of(ADD):
+            if other.key == key or other.key in left_out:
+                continue
+            if slugify(names.get(other.key, other.name)) == wanted:
+                shown = names.get(other.key, other.name)
+                return (
+                    f"{shown} [{other.source}] is also imported with that name; "
+                    "choose a name that tells them apart, or leave one out"
+                )
+        return ""
 
     def new_contacts(self) -> list[dict[str, Any]]:
         return [item.contact for item in self.of(ADD) if item.contact is not None]
@@ -86,6 +212,16 @@ class ImportPlan:
         return merged
 
 
+@dataclass(frozen=True)
+class _Choices:
+    """What the user chose, and what follows from it, by item key."""
+
+    skipped: frozenset[str] = frozenset()
+    renamed: Mapping[str, str] = field(default_factory=dict)
+    left_with: Mapping[str, str] = field(default_factory=dict)  # joined a skipped entry
+    named_with: Mapping[str, str] = field(default_factory=dict)  # joined a renamed one
+
+
 @dataclass
 class _Person:
     """A contact already in the file, or one this import will add."""
@@ -93,6 +229,7 @@ class _Person:
     id: str
     name: str
     source: str
+    key: str = ""  # the plan item that adds them
     pending: dict[str, Any] | None = None  # the data of a contact being added
     links: dict[str, str] = field(default_factory=dict)  # key -> value, as known so far
     written: frozenset[str] = frozenset()  # the link keys the contacts file has
@@ -315,15 +452,51 @@ def plan_import(reading: Reading, book: ContactBook | None, text: str | None = N
     text, the contacts file's text that book was read from, lets the plan
     mark the merges into contacts that cannot take insertions as `by_hand`.
     """
+    return _plan(reading, book, text, _Choices())
+
+
+def _keys(reading: Reading) -> tuple[list[str], list[str]]:
+    """A key for each candidate and each rejected entry: its source, made unique."""
+    seen: dict[str, int] = {}
+
+    def key(source: str) -> str:
+        seen[source] = seen.get(source, 0) + 1
+        return source if seen[source] == 1 else f"{source} #{seen[source]}"
+
+    return [key(c.source) for c in reading.candidates], [key(r.source) for r in reading.rejected]
+
+
+def _plan(
+    reading: Reading, book: ContactBook | None, text: str | None, choices: _Choices
+) -> ImportPlan:
     index = _existing(book)
+    candidate_keys, rejected_keys = _keys(reading)
     items: list[tuple[int, PlanItem]] = [
-        (r.line, PlanItem(SKIP, r.name or "(no name)", r.source, r.reason))
-        for r in reading.rejected
+        (r.line, PlanItem(SKIP, r.name or "(no name)", r.source, r.reason, key=key))
+        for r, key in zip(reading.rejected, rejected_keys, strict=True)
     ]
-    for candidate in reading.candidates:
-        items.append((candidate.line, _plan_one(candidate, index)))
+    for candidate, key in zip(reading.candidates, candidate_keys, strict=True):
+        name = choices.renamed.get(key) or choices.named_with.get(key)
+        if name is not None:
+            note = f"renamed from {candidate.name!r}" if key in choices.renamed else ""
+            candidate = replace(candidate, data={**candidate.data, "name": name}, name_note=note)
+        if key in choices.skipped or key in choices.left_with:
+            name = candidate.name or "(no name)"
+            parent = choices.left_with.get(key)
+            item = PlanItem(SKIP, name, candidate.source, LEFT_OUT, key=key, part_of=parent)
+            items.append((candidate.line, item))
+            continue
+        items.append((candidate.line, _plan_one(candidate, index, key)))
     items.sort(key=lambda pair: pair[0])  # stable: the file's order
-    plan = ImportPlan(reading.format, [item for _, item in items])
+    plan = ImportPlan(
+        reading.format,
+        [item for _, item in items],
+        reading=reading,
+        book=book,
+        text=text,
+        skipped=choices.skipped,
+        renamed=dict(choices.renamed),
+    )
     if text is not None and book is not None and plan.of(MERGE):
         _mark_by_hand(plan, book, text)
     return plan
@@ -341,7 +514,7 @@ def _mark_by_hand(plan: ImportPlan, book: ContactBook, text: str) -> None:
             item.by_hand = f"{item.target} is not changed: {reason}; copy what you want by hand"
 
 
-def _plan_one(candidate: Candidate, index: _Index) -> PlanItem:
+def _plan_one(candidate: Candidate, index: _Index, key: str) -> PlanItem:
     prepared = _prepare(candidate)
     name = str(prepared.data.get("name", "")).strip()
     person, why, note = _match(prepared, index, candidate.grouped)
@@ -355,7 +528,16 @@ def _plan_one(candidate: Candidate, index: _Index) -> PlanItem:
             reason = f"duplicate within the file of {person.name} ({person.source}): {why}"
             if additions:
                 reason += f"; added to it: {describe_additions(additions)}"
-            return PlanItem(SKIP, name, candidate.source, reason, target=person.id, notes=notes)
+            return PlanItem(
+                SKIP,
+                name,
+                candidate.source,
+                reason,
+                target=person.id,
+                notes=notes,
+                key=key,
+                part_of=person.key,
+            )
         if additions:
             reason = f"{why}; would add {describe_additions(additions)}"
             return PlanItem(
@@ -366,9 +548,12 @@ def _plan_one(candidate: Candidate, index: _Index) -> PlanItem:
                 target=person.id,
                 additions=additions,
                 notes=notes,
+                key=key,
             )
         reason = f"already in the contacts file as {person.name} ({person.id}): {why}"
-        return PlanItem(SKIP, name, candidate.source, reason, target=person.id, notes=notes)
+        return PlanItem(
+            SKIP, name, candidate.source, reason, target=person.id, notes=notes, key=key
+        )
     wanted = str(prepared.data.get("id") or "")  # an id the file gives (a trailtui export)
     data = {"name": name, "id": wanted if wanted else index.unique_id(name)}
     data.update({k: v for k, v in prepared.data.items() if k not in ("name", "id")})
@@ -379,10 +564,10 @@ def _plan_one(candidate: Candidate, index: _Index) -> PlanItem:
         where = ".".join(str(p) for p in error["loc"])
         message = error_message(error)
         reason = f"not usable: {where}: {message}"
-        return PlanItem(SKIP, name or "(no name)", candidate.source, reason)
-    person = _Person(data["id"], name, candidate.source, pending=data)
+        return PlanItem(SKIP, name or "(no name)", candidate.source, reason, key=key)
+    person = _Person(data["id"], name, candidate.source, key=key, pending=data)
     person.links.update(prepared.data.get("links", {}))
     person.tags.update(str(t).lower() for t in data.get("tags", []))
     index.register(person, slugify(name))
     index.learn(person, prepared.emails, prepared.urls)
-    return PlanItem(ADD, name, candidate.source, contact=data, notes=notes)
+    return PlanItem(ADD, name, candidate.source, contact=data, notes=notes, key=key)
