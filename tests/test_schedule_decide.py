@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-import trailtui.feeds.refresh as refresh_module
+import trailtui.feeds.finish as finish_module  # where the refresh and its workers parse
 from trailtui.contacts import parse_contacts
 from trailtui.contacts.rows import sync_contacts
 from trailtui.feeds.decide import (
@@ -1052,7 +1052,7 @@ def test_identical_200_parses_nothing_and_writes_no_entry_rows(
     assert hash_before == hashlib.sha256(scripted.routes["/same"].body).hexdigest()
 
     parses: list[str] = []
-    real_parse_job = refresh_module.parse_job
+    real_parse_job = finish_module.parse_job
 
     def counting_parse_job(
         body: bytes, headers: dict[str, str], url: str
@@ -1060,7 +1060,7 @@ def test_identical_200_parses_nothing_and_writes_no_entry_rows(
         parses.append(url)
         return real_parse_job(body, headers, url)
 
-    monkeypatch.setattr(refresh_module, "parse_job", counting_parse_job)
+    monkeypatch.setattr(finish_module, "parse_job", counting_parse_job)
     with entry_writes(db) as writes:
         second = only(refresh(store, force=True, limits=LIMITS))
     assert second.result is Result.UNCHANGED
