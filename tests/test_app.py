@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import html
-import re
-import threading
-import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
-from textual.worker import WorkerCancelled, WorkerFailed
+from textual.widgets import Static
 
 from trailtui.feeds.refresh import refresh_async
 from trailtui.store import queries
@@ -20,55 +12,9 @@ from trailtui.ui.app import TrailApp
 from trailtui.ui.screens.help import HelpScreen
 from trailtui.ui.screens.main import MainScreen
 from trailtui.ui.screens.prompt import TextPrompt
-from trailtui.workspace import Workspace, open_workspace
+from trailtui.workspace import open_workspace
 
-from .conftest import write_feed
-
-SIZE = (150, 40)
-
-
-def screen_text(app: TrailApp) -> str:
-    """What the terminal shows, as plain text."""
-    svg = app.export_screenshot()
-    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
-
-
-def workspace_for(contacts: Path, tmp_path: Path) -> Workspace:
-    return open_workspace(contacts, f"sqlite:///{tmp_path / 'app.sqlite3'}")
-
-
-async def settle(app: TrailApp, pilot) -> None:
-    """Wait until every worker has finished and its messages are handled."""
-    for _ in range(20):
-        running = [w for w in app.workers if not w.is_finished]
-        if not running:
-            # A finished worker's message may still start another worker:
-            # idle twice in a row, a moment apart, means settled.
-            await pilot.pause()
-            await pilot.pause(0.05)
-            if not [w for w in app.workers if not w.is_finished]:
-                return
-        for worker in running:
-            with contextlib.suppress(WorkerCancelled, WorkerFailed):
-                await worker.wait()
-        await pilot.pause()
-
-
-async def shown(app: TrailApp, pilot, expected: str, timeout: float = 5.0) -> str:  # type: ignore[no-untyped-def]
-    """The screen's text once it shows `expected` (a table repaints a frame
-    after its rows change; on a busy machine that frame can come late)."""
-    deadline = time.monotonic() + timeout
-    text = screen_text(app)
-    while expected not in text and time.monotonic() < deadline:
-        await pilot.pause(0.05)
-        text = screen_text(app)
-    return text
-
-
-def main_screen(app: TrailApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
+from .ui_support import SIZE, main_screen, screen_text, settle, shown, told, workspace_for
 
 
 async def test_main_screen_shows_merged_feed_beside_contact(
@@ -77,13 +23,13 @@ async def test_main_screen_shows_merged_feed_beside_contact(
     ws = workspace_for(small_world, tmp_path)
     app = TrailApp(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = main_screen(app)
-        titles = [e.title for e in screen.feed.entries.values()]
+        titles = [e.title for e in screen.feed.rows]
         assert titles[0] == "Ada on engines"  # newest first
         assert len(titles) == 4
-        text = await shown(app, pilot, "Ada on engines")
-        assert "Ada on engines" in text and "Ada Quill" in text
+        text = await shown(pilot, "Ada on engines")
+        assert "Ada Quill" in text
         assert "Shares my view that tools should be kind." in text  # the panel: why
         assert "Looking for beta readers." in text  # the panel: help
         assert "every 1w" in text and "never touched" in text
@@ -99,23 +45,127 @@ async def test_like_records_for_the_right_contact_and_panel_updates(
     ws = workspace_for(small_world, tmp_path)
     app = TrailApp(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = main_screen(app)
-        # Move to Bo's first entry, then like it.
         while screen.feed.current and screen.feed.current.contact_id != "bo-lind":
             await pilot.press("j")
         target = screen.feed.current
         assert target is not None
         await pilot.press("l")
-        await settle(app, pilot)
+        await settle(pilot)
         trail = queries.trail(ws.store, "bo-lind")
         assert [(t.kind, t.entry_id) for t in trail] == [("like", target.id)]
         assert queries.trail(ws.store, "ada") == []
-        text = screen_text(app)
-        assert "Last trail liked just now" in text
+        text = await shown(pilot, "Last touch liked just now")
         assert "liked · " + target.title in text
         assert screen.feed.entries[target.id].read
         assert "4 entries · 3 unread" in text  # the trail marked the entry read
+        assert f"Liked “{target.title}”." in text  # said in the status line
+    ws.close()
+
+
+async def test_a_second_like_on_one_post_is_not_recorded_and_says_so(
+    small_world: Path, tmp_path: Path
+) -> None:
+    ws = workspace_for(small_world, tmp_path)
+    app = TrailApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert [t.kind for t in queries.trail(ws.store, "ada")] == ["like"]
+        await shown(pilot, "Already liked “Ada on engines”. Press u to undo it.")
+        # A comment is meant to repeat: two on one post are two trails.
+        for words in ("First thought", "Second thought"):
+            await pilot.press("c")
+            await pilot.pause()
+            await pilot.press(*words)
+            await pilot.press("enter")
+            await settle(pilot)
+        assert [t.kind for t in queries.trail(ws.store, "ada")] == ["comment", "comment", "like"]
+    ws.close()
+
+
+async def test_undo_restores_what_the_trail_changed(small_world: Path, tmp_path: Path) -> None:
+    ws = workspace_for(small_world, tmp_path)
+    app = TrailApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        entry = screen.feed.current
+        assert entry is not None and not entry.read
+        await pilot.press("s")
+        await settle(pilot)
+        assert screen.feed.entries[entry.id].read
+        await pilot.press("u")
+        await settle(pilot)
+        trail = queries.trail(ws.store, "ada")
+        assert [(t.kind, t.undone) for t in trail] == [("share", True)]
+        # The share marked the post read; undoing it makes it unread again.
+        assert not screen.feed.entries[entry.id].read
+        assert not next(e for e in queries.merged_feed(ws.store) if e.id == entry.id).read
+        text = await shown(pilot, "Last touch none yet")
+        assert "4 entries · 4 unread" in text
+        assert "Undone: shared “Ada on engines”." in text
+    ws.close()
+
+
+async def test_an_entry_read_before_the_trail_stays_read_after_undo(
+    small_world: Path, tmp_path: Path
+) -> None:
+    ws = workspace_for(small_world, tmp_path)
+    app = TrailApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        entry = screen.feed.current
+        assert entry is not None
+        await pilot.press("m")  # read by hand first
+        await settle(pilot)
+        await pilot.press("l", "u")
+        await settle(pilot)
+        assert screen.feed.entries[entry.id].read
+        assert next(e for e in queries.merged_feed(ws.store) if e.id == entry.id).read
+    ws.close()
+
+
+async def test_many_undos_say_so_in_one_place_not_a_toast_each(
+    small_world: Path, tmp_path: Path
+) -> None:
+    ws = workspace_for(small_world, tmp_path)
+    app = TrailApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = len(app.message_log)
+        await pilot.press("l", "j", "s")
+        await settle(pilot)
+        for _ in range(8):
+            await pilot.press("u")
+            await settle(pilot)
+        assert len(app.message_log) == before  # no toast per key press
+        text = await shown(pilot, "Nothing to undo.")
+        assert text.count("Undone:") == 0  # the newest replaced the others
+    ws.close()
+
+
+async def test_a_note_is_not_a_touch_and_the_panel_agrees(
+    small_world: Path, tmp_path: Path
+) -> None:
+    ws = workspace_for(small_world, tmp_path)
+    app = TrailApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Met at a meetup")
+        await pilot.press("enter")
+        await settle(pilot)
+        text = await shown(pilot, "noted (not a touch)")
+        assert "never touched" in text
+        assert "Last touch none yet" in text
+        assert "Last touch noted" not in text
     ws.close()
 
 
@@ -123,16 +173,16 @@ async def test_trail_survives_a_restart(small_world: Path, tmp_path: Path) -> No
     ws = workspace_for(small_world, tmp_path)
     app = TrailApp(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("e")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("q")
     ws.close()
     again = workspace_for(small_world, tmp_path)
     app = TrailApp(again)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        assert "Last trail endorsed" in screen_text(app)
+        await settle(pilot)
+        await shown(pilot, "Last touch endorsed")
     assert [t.kind for t in queries.trail(again.store, "ada")] == ["endorse"]
     again.close()
 
@@ -143,7 +193,7 @@ async def test_comment_prompt_records_text_and_escape_cancels(
     ws = workspace_for(small_world, tmp_path)
     app = TrailApp(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, TextPrompt)
@@ -156,50 +206,40 @@ async def test_comment_prompt_records_text_and_escape_cancels(
         await pilot.pause()
         await pilot.press(*"Great point")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         trail = queries.trail(ws.store, "ada")
         assert [(t.kind, t.text) for t in trail] == [("comment", "Great point")]
-        assert "“Great point”" in screen_text(app)
+        await shown(pilot, "“Great point”")
     ws.close()
 
 
-async def test_undo_marks_the_last_trail(small_world: Path, tmp_path: Path) -> None:
+async def test_help_lists_the_live_bindings_and_the_palette(
+    small_world: Path, tmp_path: Path
+) -> None:
     ws = workspace_for(small_world, tmp_path)
     app = TrailApp(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("s")
-        await settle(app, pilot)
-        await pilot.press("u")
-        await settle(app, pilot)
-        trail = queries.trail(ws.store, "ada")
-        assert [(t.kind, t.undone) for t in trail] == [("share", True)]
-        assert "Last trail none yet" in screen_text(app)
-    ws.close()
-
-
-async def test_help_lists_the_live_bindings(small_world: Path, tmp_path: Path) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        keys = {description for _, description, _ in app.screen.keys}
+        keys = {description for _, description, _, _ in app.screen.keys}
         assert {"Like", "Comment", "Share", "Endorse", "Refresh", "Open", "Quit"} <= keys
-        assert "Record that you liked this post" in screen_text(app)
+        commands = {title for title, _ in app.screen.commands}
+        # What has no key is listed too: import, the messages, Textual's themes.
+        assert {"Import contacts", "Messages", "Theme"} <= commands
+        text = screen_text(app)
+        assert "Record that you liked this post" in text
+        assert app.screen.palette_key == "^p"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
     ws.close()
 
 
-async def test_open_link_only_opens_safe_schemes(
-    small_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+async def test_open_link_only_opens_safe_schemes_and_says_what_happened(
+    small_world: Path, tmp_path: Path
 ) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
     feed = small_world.parent / "feeds" / "ada.rss"
     feed.write_text(
         feed.read_text(encoding="utf-8").replace(
@@ -207,15 +247,35 @@ async def test_open_link_only_opens_safe_schemes(
         ),
         encoding="utf-8",
     )
+    opened: list[str] = []
     ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
+    app = TrailApp(ws, browser=lambda url: opened.append(url) is None)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("o")  # Ada on engines: the javascript: link
-        await pilot.press("j")
-        await pilot.press("o")  # Ada on notes: https
-        await pilot.pause()
+        await settle(pilot)
+        await pilot.press("j", "o")  # Ada on notes: https
+        await settle(pilot)
     assert opened == ["https://ada.example.org/p/1"]
+    assert "Not opened: it has no web link that is safe to open" in told(app)
+    assert "Opened https://ada.example.org/p/1" in told(app)
+    ws.close()
+
+
+async def test_open_link_tells_the_truth_when_no_browser_starts(
+    small_world: Path, tmp_path: Path
+) -> None:
+    ws = workspace_for(small_world, tmp_path)
+    app = TrailApp(ws, browser=lambda url: False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+    assert "Opened" not in told(app)
+    assert (
+        "Not opened: no web browser could be started here. The link: "
+        "https://ada.example.org/p/2" in told(app)
+    )
     ws.close()
 
 
@@ -224,15 +284,17 @@ async def test_no_contacts_file_shows_a_helpful_empty_state(tmp_path: Path) -> N
     ws = workspace_for(missing, tmp_path)
     app = TrailApp(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("escape")  # "not now" on the first-run screen
-        await pilot.pause()
-        text = str(app.screen.query_one("#feed-empty").render())
-        assert "No contacts yet" in text
-        assert "trailtui --demo" in text
-        await pilot.press("l")  # no entry: a warning, not a crash
+        await settle(pilot)
+        await shown(pilot, "No contacts yet")
+        empty = str(app.screen.query_one("#feed-empty", Static).content)
+        assert "Press a to add someone, E to start the file" in empty
+        assert "trailtui --demo" in empty
+        await pilot.press("l")  # no entry: said, not a crash
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
+        assert "nothing to fetch" in screen_text(app)
     ws.close()
 
 
@@ -243,76 +305,16 @@ async def test_broken_contacts_file_keeps_last_good_contacts(
     await refresh_async(ws.store, force=True)
     ws.close()
     original = small_world.read_text(encoding="utf-8")
-    small_world.write_text(original.replace("cadence: 7d", "cadence: soon"), encoding="utf-8")
+    broken = original.replace("cadence: 7d", "cadence: soon")
+    small_world.write_text(broken, encoding="utf-8")
     ws = workspace_for(small_world, tmp_path)
     assert not ws.has_contacts and ws.problems
     app = TrailApp(ws)
-    notes: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        notes = [n.message for n in app._notifications]
-        assert len(main_screen(app).feed.entries) == 4  # the cached feed still shows
-    assert any("contacts.yaml:7:14" in n and "cadence" in n for n in notes)
-    assert small_world.read_text(encoding="utf-8") != original  # the user's file is untouched
-    ws.close()
-
-
-class _SlowFeed(BaseHTTPRequestHandler):
-    body = b""
-
-    def do_GET(self) -> None:
-        time.sleep(1.5)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/rss+xml")
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def slow_server(tmp_path: Path) -> Iterator[str]:
-    feed = write_feed(tmp_path / "slow.rss", "slow", ["Slow news"])
-    _SlowFeed.body = feed.read_bytes()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowFeed)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/slow.rss"
-    server.shutdown()
-    server.server_close()
-
-
-async def test_refresh_runs_in_the_background_without_blocking_keys(
-    small_world: Path, tmp_path: Path, slow_server: str
-) -> None:
-    small_world.write_text(
-        small_world.read_text(encoding="utf-8")
-        + f"  - name: Slow Writer\n    feeds: [{slow_server}]\n",
-        encoding="utf-8",
-    )
-    ws = workspace_for(small_world, tmp_path)
-    await refresh_async(ws.store, force=True)  # cache everything once
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        screen = main_screen(app)
-        started = time.monotonic()
-        await pilot.press("r")
-        await pilot.pause(0.2)
-        refreshing = [w for w in app.workers if w.group == "refresh" and not w.is_finished]
-        assert refreshing, "the refresh should still be running (the slow feed takes 1.5 s)"
-        assert "Refreshing" in screen_text(app)
-        first = screen.feed.current
-        await pilot.press("j")
-        await pilot.press("l")
-        await pilot.pause(0.1)
-        assert screen.feed.current != first  # keys answered while the refresh ran
-        assert time.monotonic() - started < 1.4
-        await settle(app, pilot)
-        assert not [w for w in app.workers if w.group == "refresh" and not w.is_finished]
-        assert [t.kind for t in queries.trail(ws.store, screen.feed.current.contact_id)] == ["like"]  # type: ignore[union-attr]
+        await settle(pilot)
+        assert len(main_screen(app).feed.rows) == 4  # the cached feed still shows
+    assert "contacts.yaml:7:14" in told(app) and "cadence" in told(app)
+    assert small_world.read_text(encoding="utf-8") == broken  # the user's file is untouched
     ws.close()
 
 
@@ -321,19 +323,18 @@ async def test_demo_shows_the_bundled_contacts_offline() -> None:
     assert ws.book is not None and len(ws.book.contacts) >= 8
     app = TrailApp(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = main_screen(app)
-        entries = list(screen.feed.entries.values())
+        entries = screen.feed.rows
         assert len(entries) >= 100
         assert len({e.contact_id for e in entries}) >= 8
-        text = screen_text(app)
+        text = await shown(pilot, f"{len(entries)} entries · {len(entries)} unread")
         assert "trailtui — demo" in text
         assert "Why they matter" in text and entries[0].contact_name in text
-        assert f"{len(entries)} entries · {len(entries)} unread" in text
         await pilot.press("l")
-        await settle(app, pilot)
+        await settle(pilot)
         assert [t.kind for t in queries.trail(ws.store, entries[0].contact_id)] == ["like"]
-    scratch = ws._scratch
+    scratch = ws.scratch_dir
     ws.close()
     assert scratch is not None and not scratch.exists()  # the demo database is thrown away
 
@@ -351,16 +352,34 @@ async def test_feed_health_screen_lists_failing_feeds_first(
     ws = workspace_for(small_world, tmp_path)
     app = TrailApp(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("F")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, FeedHealthScreen)
         assert screen.rows[0][0].contact_name == "Gone Away"
-        text = screen_text(app)
-        assert "3 feeds, 1 need attention" in text
+        text = await shown(pilot, "3 feeds, 1 needs attention")
         assert "no such file" in text and "fix the path in contacts.yaml" in text
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+    ws.close()
+
+
+async def test_counts_are_plural_only_when_they_should_be(
+    small_world: Path, tmp_path: Path
+) -> None:
+    small_world.write_text(
+        "version: 1\ncontacts:\n  - name: Ada Quill\n    id: ada\n    feeds: [feeds/one.rss]\n",
+        encoding="utf-8",
+    )
+    from .conftest import write_feed
+
+    write_feed(small_world.parent / "feeds" / "one.rss", "ada", ["Only post"])
+    ws = workspace_for(small_world, tmp_path)
+    app = TrailApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await shown(pilot, "1 entry · 1 unread")
+    assert "1 feed refreshed: 1 new entry" in told(app)
     ws.close()

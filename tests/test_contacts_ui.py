@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,8 +23,8 @@ from trailtui.ui.screens.welcome import WelcomeScreen
 from trailtui.workspace import open_workspace
 
 from .feedserver import FeedServer
-from .test_app import SIZE, screen_text, settle
 from .textdiff import insertions
+from .ui_support import SIZE, screen_text, settle, told, wait_for
 
 HEADER = "# My people. Hand-written; keep this comment.\n"
 
@@ -42,26 +41,13 @@ def make_app(contacts: Path, tmp_path: Path, **kwargs: float) -> TrailApp:
     return TrailApp(workspace, **kwargs)
 
 
-def notes(app: TrailApp) -> str:
-    """Every notification shown so far (titles and messages)."""
-    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
-
-
 def problem_list(editor: ContactsEditor) -> list[str]:
     options = editor.query_one("#problems", OptionList).options
     return [str(option.prompt) for option in options]
 
 
-async def wait_for(pilot, predicate, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.05)
-
-
 async def open_editor(app: TrailApp, pilot) -> ContactsEditor:  # type: ignore[no-untyped-def]
-    await settle(app, pilot)
+    await settle(pilot)
     await pilot.press("E")
     await pilot.pause()
     editor = app.screen
@@ -114,7 +100,7 @@ async def test_type_an_error_see_it_located_fix_it_save_and_see_the_panel(
         assert area.problem_lines == frozenset()
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not editor.modified)
-        await settle(app, pilot)
+        await settle(pilot)
         saved = contacts.read_text(encoding="utf-8")
         assert contacts.with_name("contacts.yaml.bak").read_bytes() == original
         # Everything except the two edits is byte for byte the same, comments too.
@@ -125,7 +111,7 @@ async def test_type_an_error_see_it_located_fix_it_save_and_see_the_panel(
         )
         assert saved == expected and saved.startswith(HEADER)
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen)
         # The contact panel shows the reloaded contact.
@@ -161,7 +147,7 @@ async def test_a_duplicate_key_is_located_and_saving_it_needs_confirmation(
         await wait_for(pilot, lambda: isinstance(app.screen, Confirm))
         await pilot.click("#yes")
         await wait_for(pilot, lambda: not editor.modified)
-        await settle(app, pilot)
+        await settle(pilot)
         assert "    cadence: 3d" in contacts.read_text()
         assert app.workspace.problems and not app.workspace.has_contacts
         book = app.workspace.book
@@ -197,12 +183,12 @@ async def test_leaving_with_unsaved_edits_asks_first(contacts: Path, tmp_path: P
 async def test_an_unreadable_file_is_not_opened_for_editing(contacts: Path, tmp_path: Path) -> None:
     app = make_app(contacts, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         contacts.write_bytes(b"contacts:\n  - name: Zo\xeb\n")
         await pilot.press("E")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert "it is not UTF-8 text" in notes(app)
+        assert "it is not UTF-8 text" in told(app)
     app.workspace.close()
 
 
@@ -213,18 +199,18 @@ async def test_an_edit_made_elsewhere_is_picked_up(contacts: Path, tmp_path: Pat
     app = make_app(contacts, tmp_path, watch_every=0.1)
     store = app.workspace.store
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         with contacts.open("a", encoding="utf-8") as handle:
             handle.write("  - name: Dee Ray\n    why: New.\n")
         await wait_for(pilot, lambda: queries.contact(store, "dee-ray") is not None)
-        await settle(app, pilot)
-        assert "Reloaded: 1 added" in notes(app)
+        await settle(pilot)
+        assert "Reloaded: 1 added" in told(app)
         # A broken edit: a located error, and the last good contacts stay.
         with contacts.open("a", encoding="utf-8") as handle:
             handle.write("  - name: Eve\n    tier: Z\n")
         await wait_for(pilot, lambda: bool(app.workspace.problems))
-        await settle(app, pilot)
-        text = notes(app)
+        await settle(pilot)
+        text = told(app)
         assert "contacts.yaml changed on disk: it has problems" in text
         assert ":17:11: contacts[4].tier: expected 'A', 'B' or 'C'" in text
         assert queries.contact(store, "dee-ray") is not None
@@ -243,7 +229,7 @@ async def test_an_open_editor_follows_the_file_unless_it_has_edits(
         assert not editor.modified
         editor.editor.insert("# mine\n", (0, 0))
         contacts.write_text(contacts.read_text() + "# again\n")
-        await wait_for(pilot, lambda: "changed on disk. Saving here" in notes(app))
+        await wait_for(pilot, lambda: "changed on disk. Saving here" in told(app))
         assert "# again" not in editor.editor.text and "# mine" in editor.editor.text
     app.workspace.close()
 
@@ -268,7 +254,7 @@ async def test_ctrl_e_hands_the_file_to_the_users_editor(
     # The headless test terminal cannot be handed over; everything else is real.
     app.suspend = contextlib.nullcontext  # type: ignore[assignment,method-assign]
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("ctrl+e")
         await wait_for(pilot, lambda: queries.contact(app.workspace.store, "eve-stone") is not None)
         assert contacts.read_text().endswith("  - name: Eve Stone\n")
@@ -281,10 +267,10 @@ async def test_ctrl_e_says_so_when_the_terminal_cannot_be_handed_over(
     original = contacts.read_bytes()
     app = make_app(contacts, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("ctrl+e")
         await pilot.pause()
-        assert "cannot hand over to another editor" in notes(app)
+        assert "cannot hand over to another editor" in told(app)
     assert contacts.read_bytes() == original
     app.workspace.close()
 
@@ -299,13 +285,13 @@ async def test_keys_and_theme_from_settings(small_world: Path, tmp_path: Path) -
     small_world.write_text(text)
     app = make_app(small_world, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.theme == "nord"
         await pilot.press("l")
-        await settle(app, pilot)
+        await settle(pilot)
         assert queries.trail(app.workspace.store, "ada", limit=5) == []
         await pilot.press("L")
-        await settle(app, pilot)
+        await settle(pilot)
         assert [e.kind for e in queries.trail(app.workspace.store, "ada", limit=5)] == ["like"]
     app.workspace.close()
 
@@ -316,8 +302,8 @@ async def test_an_unknown_theme_is_reported(small_world: Path, tmp_path: Path) -
     )
     app = make_app(small_world, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        assert "unknown theme 'neon'" in notes(app)
+        await settle(pilot)
+        assert "unknown theme 'neon'" in told(app)
     app.workspace.close()
 
 
@@ -331,7 +317,7 @@ def server() -> Iterator[FeedServer]:
 
 
 async def open_add_form(app: TrailApp, pilot) -> AddContactScreen:  # type: ignore[no-untyped-def]
-    await settle(app, pilot)
+    await settle(pilot)
     await pilot.press("a")
     await pilot.pause()
     form = app.screen
@@ -356,7 +342,7 @@ async def test_add_a_contact_from_a_site_keeps_the_file_and_fetches_the_feed(
         assert form.query_one("#candidates", SelectionList).selected == [0]
         await pilot.click("#add")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
-        await settle(app, pilot)
+        await settle(pilot)
         await wait_for(
             pilot, lambda: any(e.contact_id == "dee-ray" for e in queries.merged_feed(store))
         )
@@ -410,7 +396,7 @@ async def test_a_source_that_gives_no_feed_can_still_be_added_as_typed(
         assert "No feed found" in status and "HTTP 404" in status
         await pilot.click("#add")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
-        await settle(app, pilot)
+        await settle(pilot)
         book = app.workspace.book
         assert book is not None
         [feed] = book.by_id()["gone-person"].feeds
@@ -425,7 +411,7 @@ async def test_first_run_offers_a_starter_file_and_opens_it(tmp_path: Path) -> N
     path = tmp_path / "config" / "contacts.yaml"
     app = make_app(path, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
         text = str(app.screen.query_one("#welcome-text", Static).content)
         assert "Welcome to trailtui" in text and str(path) in text
@@ -441,7 +427,7 @@ async def test_first_run_add_contact_starts_from_the_starter(tmp_path: Path) -> 
     path = tmp_path / "contacts.yaml"
     app = make_app(path, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.click("#add")
         await pilot.pause()
         form = app.screen
@@ -449,7 +435,7 @@ async def test_first_run_add_contact_starts_from_the_starter(tmp_path: Path) -> 
         form.query_one("#name", Input).value = "Ada Lovelace"
         await pilot.click("#add")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
-        await settle(app, pilot)
+        await settle(pilot)
         assert queries.contact(app.workspace.store, "ada-lovelace") is not None
     text = path.read_text()
     assert text.startswith(STARTER.split("contacts: []")[0])
@@ -461,7 +447,7 @@ async def test_not_now_leaves_an_empty_state_that_says_what_to_do(tmp_path: Path
     path = tmp_path / "contacts.yaml"
     app = make_app(path, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("escape")
         await pilot.pause()
         text = str(app.screen.query_one("#feed-empty", Static).content)
@@ -495,7 +481,7 @@ async def test_import_shows_the_plan_then_adds_and_keeps_the_file(
     original = contacts.read_text()
     app = make_app(contacts, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         app.action_import_contacts()
         await pilot.pause()
         screen = app.screen
@@ -520,7 +506,7 @@ async def test_import_shows_the_plan_then_adds_and_keeps_the_file(
         assert contacts.read_text() == original  # the plan writes nothing
         await pilot.click("#apply")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
-        await settle(app, pilot)
+        await settle(pilot)
         book = app.workspace.book
         assert book is not None and len(book.contacts) == 3 + count
         added = {c["name"] for c in screen.planned.plan.new_contacts()}

@@ -173,18 +173,19 @@ def test_a_version_1_database_is_upgraded_without_losing_the_trail(tmp_path: Pat
 
     add_engagement(store, "ada", "thanks", text="for the loom notes")
     store.close()
-    # Make it what version 1 was: no discovery columns.
+    # Make it what version 1 was: no discovery columns (nor later ones).
     with sqlite3.connect(path) as conn:
         conn.execute("ALTER TABLE feed DROP COLUMN discover")
         conn.execute("ALTER TABLE feed DROP COLUMN resolved_url")
+        conn.execute("ALTER TABLE engagement DROP COLUMN marked_read")
         conn.execute("UPDATE trailtui_meta SET value='1' WHERE key='schema_version'")
-    assert migrations.SCHEMA_VERSION == 2
 
     upgraded = open_store(f"sqlite:///{path}")
     with sqlite3.connect(path) as conn:
         columns = {row[1] for row in conn.execute("PRAGMA table_info(feed)")}
         version = conn.execute("SELECT value FROM trailtui_meta").fetchone()[0]
-    assert {"discover", "resolved_url"} <= columns and version == "2"
+    assert {"discover", "resolved_url"} <= columns
+    assert version == str(migrations.SCHEMA_VERSION)
     assert [(e.kind, e.text) for e in queries.trail(upgraded, "ada")] == [
         ("thanks", "for the loom notes")
     ]

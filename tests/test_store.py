@@ -229,8 +229,9 @@ def test_engagements_undo_and_cadence(tmp_path: Path, small_world: Path) -> None
     assert card is not None and card.rhythm.health is Health.NEVER
 
     entry = queries.merged_feed(store, contact_id="ada")[0]
-    like = leave_trail(store, "ada", Kind.LIKE, entry_id=entry.id)
-    assert like.kind == "like" and like.entry_id == entry.id
+    written = leave_trail(store, "ada", Kind.LIKE, entry_id=entry.id)
+    like = written.engagement
+    assert written.created and like.kind == "like" and like.entry_id == entry.id
     # Leaving a trail on an entry marks it read.
     assert next(e for e in queries.merged_feed(store) if e.id == entry.id).read
     card = contact_card(store, "ada")
@@ -242,9 +243,12 @@ def test_engagements_undo_and_cadence(tmp_path: Path, small_world: Path) -> None
     assert contact_card(store, "bo-lind").rhythm.health is Health.NEVER  # type: ignore[union-attr]
 
     undone = writes.undo_last_engagement(store)
-    assert undone is not None and undone.kind == "note"
+    assert undone is not None and undone.engagement.kind == "note"
     undone = writes.undo_last_engagement(store)
-    assert undone is not None and undone.kind == "like"
+    assert undone is not None and undone.engagement.kind == "like"
+    # The like had marked the entry read: undoing it marks it unread again.
+    assert undone.entry_unread
+    assert not next(e for e in queries.merged_feed(store) if e.id == entry.id).read
     card = contact_card(store, "ada")
     assert card is not None and card.rhythm.health is Health.NEVER
     # Undo marks; the log keeps every row.
@@ -319,7 +323,7 @@ def test_locked_database_gives_store_error(tmp_path: Path, monkeypatch: pytest.M
         blocker.execute("ROLLBACK")
         blocker.close()
     # Nothing was lost and the store works again.
-    assert writes.add_engagement(store, "ada", "like").kind == "like"
+    assert writes.add_engagement(store, "ada", "like").engagement.kind == "like"
 
 
 def test_a_feed_listed_twice_is_one_feed_with_the_last_label(tmp_path: Path) -> None:

@@ -25,6 +25,15 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME))
+
+
+def log_path() -> Path:
+    """The app's log: what failed, with the traceback a toast has no room for."""
+    return log_dir() / "trailtui.log"
+
+
 def default_contacts_path() -> Path:
     return config_dir() / "contacts.yaml"
 

@@ -8,6 +8,7 @@ through `clean_text` at ingestion; links pass `safe_link` before being opened.
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/APC/PM/SOS strings
@@ -183,3 +184,33 @@ def safe_link(url: str | None) -> str | None:
     if parts.scheme.lower() != "mailto" and not parts.netloc:
         return None
     return url
+
+
+# Terminals disagree on how wide some emoji are: U+FE0F (emoji presentation)
+# after a narrow character makes it two cells in some terminals and one in
+# others (tmux, xterm), and a skin-tone modifier is a cell of its own in some.
+# Text drawn with either drifts every column after it (a pane's border moves).
+# Without them, every terminal and Rich count the same cells.
+_EMOJI_PRESENTATION = "\ufe0f"
+_SKIN_TONES = re.compile("[\U0001f3fb-\U0001f3ff]")
+
+
+def steady_width(text: str) -> str:
+    """Text whose width every terminal measures alike: a narrow character keeps
+    its own width (its emoji-presentation selector dropped), skin tones go."""
+    if text.isascii():
+        return text
+    text = _SKIN_TONES.sub("", text)
+    if _EMOJI_PRESENTATION not in text:
+        return text
+    kept = []
+    previous = ""
+    for char in text:
+        if (
+            char == _EMOJI_PRESENTATION
+            and unicodedata.east_asian_width(previous or " ") not in "WF"
+        ):
+            continue
+        kept.append(char)
+        previous = char
+    return "".join(kept)

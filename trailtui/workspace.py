@@ -14,6 +14,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 
 FINGERPRINT_KEY = "contacts_fingerprint"
 SETTINGS_KEY = "contacts_settings"
+THEME_PICKED_KEY = "theme_picked"  # chosen in the app (command palette)
+THEME_SEEN_KEY = "theme_from_file"  # settings.theme when that pick was made
 DEFAULT_REFRESH_EVERY = 30 * 60
 
 
@@ -49,6 +52,15 @@ class Workspace:
         self._settings: dict[str, Any] = {}  # what start-up needs, kept without parsing
         self._scratch = scratch
         self._early = early  # the contacts file, being read by a helper
+        # Reloads and saves come from the app's workers, the file watch and
+        # the CLI: one at a time, and `book` is never half-updated.
+        self.lock = threading.RLock()
+        self._blank: bool | None = None  # the file exists but holds nothing
+
+    @property
+    def scratch_dir(self) -> Path | None:
+        """The demo's throwaway folder (removed by close), if this run has one."""
+        return self._scratch
 
     @property
     def has_contacts(self) -> bool:
@@ -57,10 +69,14 @@ class Workspace:
 
     @property
     def book(self) -> ContactBook | None:
-        """The validated contacts (parsed on first use if start-up skipped it)."""
-        if self._book is None and self._synced:
-            self.reload_contacts(force=True)
-        return self._book
+        """The validated contacts (parsed on first use if start-up skipped it).
+
+        Parsing reads and validates the file: call this from a worker, never
+        from the UI thread."""
+        with self.lock:
+            if self._book is None and self._synced:
+                self.reload_contacts(force=True)
+            return self._book
 
     @property
     def refresh_every(self) -> int:
@@ -72,13 +88,32 @@ class Workspace:
         return dict(self._settings.get("keys", {}))
 
     @property
-    def theme(self) -> str | None:
+    def contacts_exist(self) -> bool:
+        """Whether there is a contacts file with something in it. A missing or
+        blank file is a first run: the app offers the commented starter."""
+        if self._blank is None:
+            self._blank = _is_blank(self.contacts_path)
+        return not self._blank and self.contacts_path.exists()
+
+    @property
+    def file_theme(self) -> str | None:
+        """settings.theme of the contacts file."""
         theme = self._settings.get("theme")
         return str(theme) if theme else None
 
-    @property
-    def contacts_exist(self) -> bool:
-        return self.contacts_path.exists()
+    def chosen_theme(self) -> str | None:
+        """The theme to start with: the last choice made, in the app or in the file.
+
+        A theme picked in the app is kept for this database (this machine);
+        a settings.theme written in the file after that pick wins again."""
+        picked = meta.get(self.store, THEME_PICKED_KEY)
+        if picked and meta.get(self.store, THEME_SEEN_KEY) == (self.file_theme or ""):
+            return picked
+        return self.file_theme
+
+    def remember_theme(self, theme: str) -> None:
+        """A theme the user picked in the app (kept until the file says otherwise)."""
+        meta.put(self.store, {THEME_PICKED_KEY: theme, THEME_SEEN_KEY: self.file_theme or ""})
 
     def read_contacts_text(self) -> str:
         """The contacts file as text (for the editor). Raises OSError/UnicodeError."""
@@ -92,16 +127,22 @@ class Workspace:
         """
         from trailtui.contacts.files import save_text
 
-        save_text(self.contacts_path, text)
-        return self.reload_contacts()
+        with self.lock:
+            save_text(self.contacts_path, text)
+            return self.reload_contacts()
 
-    def create_starter_contacts(self) -> SyncReport | None:
-        """Write the commented starter file, unless a file is already there."""
+    def write_starter(self) -> None:
+        """Write the commented starter file (the app's door reloads after it).
+
+        Refused if a file with something in it is there; a blank file is
+        replaced (and kept as the .bak)."""
+        from trailtui.contacts.files import save_text
         from trailtui.contacts.starter import STARTER
 
-        if self.contacts_path.exists():
-            raise FileExistsError(f"{self.contacts_path} already exists")
-        return self.save_contacts_text(STARTER)
+        with self.lock:
+            if not _is_blank(self.contacts_path) and self.contacts_path.exists():
+                raise FileExistsError(f"{self.contacts_path} already exists")
+            save_text(self.contacts_path, STARTER)
 
     def _fingerprint(self, data: bytes) -> str:
         digest = hashlib.sha256(data)
@@ -112,10 +153,15 @@ class Workspace:
     def reload_contacts(self, *, force: bool = False) -> SyncReport | None:
         """Re-read the contacts file and mirror it into the database. On errors
         the last good contacts stay in use and `problems` says what is wrong."""
+        with self.lock:
+            return self._reload(force)
+
+    def _reload(self, force: bool) -> SyncReport | None:
         try:
             data = self.contacts_path.read_bytes()
         except OSError:
             data = None
+        self._blank = data is not None and not data.strip()
         fingerprint = self._fingerprint(data) if data is not None else None
         if not force and fingerprint and fingerprint == meta.get(self.store, FINGERPRINT_KEY):
             self._settings = json.loads(meta.get(self.store, SETTINGS_KEY) or "{}")
@@ -165,6 +211,14 @@ class Workspace:
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
             self._scratch = None
+
+
+def _is_blank(path: Path) -> bool:
+    """A file that exists and holds only whitespace (an empty file a user made)."""
+    try:
+        return path.stat().st_size < 4096 and not path.read_bytes().strip()
+    except OSError:
+        return False
 
 
 def open_workspace(

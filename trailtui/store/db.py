@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,16 +12,15 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from trailtui.clock import now
 from trailtui.store.errors import StoreError
 from trailtui.store.migrations import migrate
+
+__all__ = ["Store", "now", "open_store"]
 
 BUSY_TIMEOUT_MS = 5_000
 PAGE_SIZE = 16 * 1024
 WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024
-
-
-def now() -> int:
-    return int(time.time())
 
 
 class Store:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, delete, insert, inspect, select
 from trailtui.store.errors import StoreError
 from trailtui.store.models import Base, Meta
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 VERSION_KEY = "schema_version"
 
 
@@ -27,8 +27,18 @@ def _add_feed_discovery(connection: Connection) -> None:
     connection.exec_driver_sql("ALTER TABLE feed ADD COLUMN resolved_url VARCHAR(2000)")
 
 
+def _add_engagement_marked_read(connection: Connection) -> None:
+    """v3: a trail remembers whether it marked its entry read, so undo can unmark it."""
+    connection.exec_driver_sql(
+        "ALTER TABLE engagement ADD COLUMN marked_read BOOLEAN NOT NULL DEFAULT FALSE"
+    )
+
+
 # MIGRATIONS[n] upgrades a database from version n to n + 1.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _add_feed_discovery}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _add_feed_discovery,
+    2: _add_engagement_marked_read,
+}
 
 
 def current_version(connection: Connection) -> int | None:

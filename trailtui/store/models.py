@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -95,6 +95,8 @@ class EngagementRow(Base):
     text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[int]
     undone_at: Mapped[int | None]
+    # The trail marked its entry read (so undoing it marks the entry unread again).
+    marked_read: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class DraftRow(Base):

@@ -47,6 +47,23 @@ class EngagementRecord:
     created_at: int
     undone: bool
     entry_title: str | None = None
+    marked_read: bool = False  # this trail marked its entry read
+
+
+@dataclass(frozen=True)
+class TrailWrite:
+    """What leaving a trail did: recorded it, or found the same one already there."""
+
+    engagement: EngagementRecord
+    created: bool  # False: an active trail of this kind on this entry was already there
+
+
+@dataclass(frozen=True)
+class Undone:
+    """A trail undone, and whether its entry is unread again because of it."""
+
+    engagement: EngagementRecord
+    entry_unread: bool
 
 
 @dataclass(frozen=True)

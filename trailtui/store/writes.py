@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from trailtui.store.db import Store, now
 from trailtui.store.errors import StoreError
 from trailtui.store.models import ContactRow, EngagementRow, EntryRow
-from trailtui.store.records import EngagementRecord
+from trailtui.store.records import EngagementRecord, TrailWrite, Undone
 
 
 def add_engagement(
@@ -18,39 +18,57 @@ def add_engagement(
     entry_id: int | None = None,
     text: str | None = None,
     at: int | None = None,
-) -> EngagementRecord:
-    """Append to the trail; the entry it is about (if any) becomes read."""
+    once_per_entry: bool = False,
+) -> TrailWrite:
+    """Append to the trail; the entry it is about (if any) becomes read.
+
+    once_per_entry: if an active trail of this kind is already on this entry,
+    record nothing and return that one (`created` False). The check and the
+    insert share one write transaction, so two clients cannot both add one."""
     stamp = at if at is not None else now()
     with store.write() as session:
         if session.get(ContactRow, contact_id) is None:
             raise StoreError(f"no contact with id {contact_id!r}")
         title = None
+        marked_read = False
         if entry_id is not None:
             entry = session.get(EntryRow, entry_id)
             if entry is None:
                 raise StoreError(f"no entry with id {entry_id}")
             title = entry.title
+            if once_per_entry:
+                existing = session.scalars(
+                    select(EngagementRow)
+                    .where(
+                        EngagementRow.entry_id == entry_id,
+                        EngagementRow.kind == kind,
+                        EngagementRow.undone_at.is_(None),
+                    )
+                    .order_by(EngagementRow.id)
+                    .limit(1)
+                ).first()
+                if existing is not None:
+                    return TrailWrite(_record(existing, title), created=False)
             if entry.read_at is None:
                 entry.read_at = stamp
+                marked_read = True
         row = EngagementRow(
-            contact_id=contact_id, entry_id=entry_id, kind=kind, text=text, created_at=stamp
-        )
-        session.add(row)
-        session.flush()
-        return EngagementRecord(
-            id=row.id,
             contact_id=contact_id,
             entry_id=entry_id,
             kind=kind,
             text=text,
             created_at=stamp,
-            undone=False,
-            entry_title=title,
+            marked_read=marked_read,
         )
+        session.add(row)
+        session.flush()
+        return TrailWrite(_record(row, title), created=True)
 
 
-def undo_last_engagement(store: Store) -> EngagementRecord | None:
-    """Mark the most recently recorded live engagement as undone (it stays in the log)."""
+def undo_last_engagement(store: Store) -> Undone | None:
+    """Mark the most recently recorded live engagement as undone (it stays in the
+    log), and undo what it did: an entry it marked read is unread again, unless
+    it was marked read or unread since."""
     with store.write() as session:
         row = session.scalars(
             select(EngagementRow)
@@ -61,15 +79,26 @@ def undo_last_engagement(store: Store) -> EngagementRecord | None:
         if row is None:
             return None
         row.undone_at = now()
-        return EngagementRecord(
-            id=row.id,
-            contact_id=row.contact_id,
-            entry_id=row.entry_id,
-            kind=row.kind,
-            text=row.text,
-            created_at=row.created_at,
-            undone=True,
-        )
+        entry = session.get(EntryRow, row.entry_id) if row.entry_id is not None else None
+        unread = False
+        if entry is not None and row.marked_read and entry.read_at == row.created_at:
+            entry.read_at = None
+            unread = True
+        return Undone(_record(row, entry.title if entry else None), entry_unread=unread)
+
+
+def _record(row: EngagementRow, title: str | None) -> EngagementRecord:
+    return EngagementRecord(
+        id=row.id,
+        contact_id=row.contact_id,
+        entry_id=row.entry_id,
+        kind=row.kind,
+        text=row.text,
+        created_at=row.created_at,
+        undone=row.undone_at is not None,
+        entry_title=title,
+        marked_read=bool(row.marked_read),
+    )
 
 
 def set_read(store: Store, entry_id: int, read: bool = True) -> None:

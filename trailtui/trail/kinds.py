@@ -27,6 +27,14 @@ class Kind(StrEnum):
         note about someone does not."""
         return self is not Kind.NOTE
 
+    @property
+    def repeats(self) -> bool:
+        """Whether one post may carry several of this kind: comments, notes,
+        reports and introductions each say something new; a second like does not."""
+        return self in _REPEATING
+
+
+_REPEATING = frozenset({Kind.COMMENT, Kind.NOTE, Kind.REPORT_BACK, Kind.INTRO})
 
 _PAST = {
     Kind.LIKE: "liked",

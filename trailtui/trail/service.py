@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 from trailtui.store import Store, queries, writes
 from trailtui.store.db import now
-from trailtui.store.records import ContactRecord, EngagementRecord
+from trailtui.store.records import ContactRecord, EngagementRecord, TrailWrite
 from trailtui.trail.cadence import TOUCH_KINDS, Rhythm, rhythm
 from trailtui.trail.kinds import Kind
 
@@ -62,6 +62,15 @@ def leave_trail(
     *,
     entry_id: int | None = None,
     text: str | None = None,
-) -> EngagementRecord:
+) -> TrailWrite:
+    """Record a trail. On a post, a kind that does not repeat (a like, a share…)
+    is recorded once: a second one returns the first, `created` False."""
     text = text.strip() if text else None
-    return writes.add_engagement(store, contact_id, kind.value, entry_id=entry_id, text=text)
+    return writes.add_engagement(
+        store,
+        contact_id,
+        kind.value,
+        entry_id=entry_id,
+        text=text,
+        once_per_entry=not kind.repeats,
+    )

@@ -1,8 +1,11 @@
-"""The trailtui app: wires the workspace, styles and commands to the screens.
+"""The trailtui app: wires the workspace, settings, keys and workers to the screens.
 
-The app also owns the contacts file's life cycle: it watches the file, reloads
-it (after an in-app save, an external editor, or an edit made elsewhere), and
-applies the settings that change the app itself (key overrides, theme).
+The app owns what outlives a screen:
+- the contacts file: the one door every change to it goes through
+  (`WriteContacts`), the watch for edits made elsewhere, and the reload;
+- the refresh (`Refresher`): one at a time;
+- the settings that change the app itself: key overrides and theme;
+- what it has told the user (`message_log`) and the log file.
 """
 
 from __future__ import annotations
@@ -10,22 +13,44 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import Any
 
 from textual import on, work
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
+from trailtui.clock import now
 from trailtui.contacts.watch import FileWatch
+from trailtui.links import Opened, open_in_browser, open_link
+from trailtui.logs import log_to_file
 from trailtui.store.sync import SyncReport
-from trailtui.ui.messages import SAVED, ContactsReloaded
-from trailtui.ui.screens.contacts_editor import ContactsEditor
-from trailtui.ui.screens.main import MainScreen, key_display
+from trailtui.text import plural
+from trailtui.ui.errors import Failure, ReportsFailures, report_failure
+from trailtui.ui.keys import live_bindings
+from trailtui.ui.messages import (
+    SAVED,
+    ContactsReloaded,
+    ContactsWriteFailed,
+    ContactsWritten,
+    OpenLink,
+    RefreshFinished,
+    RefreshProgress,
+    RefreshRequested,
+    RefreshStarted,
+    Shown,
+    WriteContacts,
+)
+from trailtui.ui.refresher import Refresher
+from trailtui.ui.screens.main import MainScreen
 from trailtui.workspace import Workspace
 
 WATCH_EVERY = 1.0  # seconds between looks at the contacts file
+NAVIGATION = {"down", "up", "page_down", "page_up", "first", "last"}
 
 
 def editor_command() -> list[str]:
@@ -37,59 +62,126 @@ def editor_command() -> list[str]:
         return [editor]
 
 
-class TrailApp(App[None]):
+class TrailApp(ReportsFailures, App[None]):
     CSS_PATH = "trailtui.tcss"
     TITLE = "trailtui"
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Leave trailtui", id="quit"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            priority=True,
+            tooltip="Every command, by name (themes, import, keys…)",
+            id="command_palette",
+        ),
     ]
+    FAILURES = {
+        "contacts": Failure(
+            "Could not reload contacts.yaml", "Still using your last valid contacts."
+        ),
+        "refresh": Failure("The refresh failed", "Everything fetched before it is kept."),
+        "open": Failure("Could not open the link"),
+        "theme": Failure("Could not remember the theme", "It is in use until you quit."),
+    }
 
-    def __init__(self, workspace: Workspace, *, watch_every: float = WATCH_EVERY) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        watch_every: float = WATCH_EVERY,
+        browser: Callable[[str], bool] = open_in_browser,
+    ) -> None:
         super().__init__()
         self.workspace = workspace
         self.sub_title = "demo" if workspace.demo else str(workspace.contacts_path)
         self.contacts_watch = FileWatch(workspace.contacts_path)
         self.watch_every = watch_every
+        self.browser = browser
+        self.refresher = Refresher(self, workspace)
+        self.message_log: list[Shown] = []
+        self.main = MainScreen(workspace)
+        self._writes = 0  # changes to contacts.yaml under way: the watch waits
+        self._theme_applied: str | None = None
+        self._start_theme = workspace.chosen_theme()  # read here, before the UI runs
 
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.workspace)
+        return self.main
 
     def on_mount(self) -> None:
-        self.apply_settings()
+        log_to_file()
+        self.apply_settings(self._start_theme)
+        self.theme_changed_signal.subscribe(self, self._theme_picked)
         self.set_interval(self.watch_every, self.check_contacts_file)
-        if not self.workspace.contacts_exist and not self.workspace.demo:
+        workspace = self.workspace
+        if not workspace.contacts_exist and not workspace.demo:
             from trailtui.ui.screens.welcome import WelcomeScreen
 
-            self.push_screen(WelcomeScreen(self.workspace))
-
-    def get_system_commands(self, screen: Screen[None]) -> Iterable[SystemCommand]:
-        """The palette offers every action that has a key, from the same bindings."""
-        yield from super().get_system_commands(screen)
-        if isinstance(screen, MainScreen):
-            for binding in screen.BINDINGS:
-                assert isinstance(binding, Binding)
-                if binding.id in ("down", "up"):
-                    continue
-                key = key_display(self, binding)
-                yield SystemCommand(
-                    f"{binding.description} ({key})",
-                    binding.tooltip or binding.description,
-                    partial(screen.run_action, binding.action),
-                )
-            yield SystemCommand(
-                "Import contacts",
-                "Add people from an OPML, vCard or LinkedIn Connections.csv file",
-                self.action_import_contacts,
+            self.push_screen(WelcomeScreen(workspace))
+        elif workspace.problems:
+            self.notify(
+                "\n".join(str(p) for p in workspace.problems[:5]),
+                title="contacts.yaml has problems",
+                severity="error",
+                timeout=15,
+                markup=False,
             )
+        if workspace.has_contacts:
+            self.refresher.request(force=False, by_user=False)
+
+    async def on_unmount(self) -> None:
+        await self.refresher.stop()  # its downloads and worker processes end with the app
+
+    # ---- what the user is told ---------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        self.message_log.append(Shown(now(), title, message, severity))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette offers every action the screen's keys do (with the keys the
+        user has now), then what has no key."""
+        for live in live_bindings(screen):
+            if live.id in NAVIGATION or live.action in ("command_palette", "quit"):
+                continue
+            yield SystemCommand(
+                f"{live.description} ({live.key_text})",
+                live.tooltip,
+                partial(self.run_action, live.action, live.namespace),
+            )
+        yield SystemCommand(
+            "Import contacts",
+            "Add people from an OPML, vCard or LinkedIn Connections.csv file",
+            self.action_import_contacts,
+        )
+        yield SystemCommand(
+            "Messages", "Everything trailtui has told you this session", self.action_messages
+        )
+        yield from super().get_system_commands(screen)
+
+    def action_messages(self) -> None:
+        from trailtui.ui.screens.messages_log import MessagesScreen
+
+        self.push_screen(MessagesScreen(self.message_log))
 
     # ---- settings from contacts.yaml ------------------------------------
 
-    def apply_settings(self) -> None:
+    def apply_settings(self, theme: str | None = None) -> None:
         """Key overrides and theme from `settings:`; a bad theme name is reported."""
         self.set_keymap(self.workspace.keymap)
-        theme = self.workspace.theme
+        theme = theme or self.workspace.file_theme
         if theme and theme != self.theme:
             if theme in self.available_themes:
+                self._theme_applied = theme
                 self.theme = theme
             else:
                 self.notify(
@@ -99,17 +191,67 @@ class TrailApp(App[None]):
                     timeout=10,
                     markup=False,
                 )
+        self.main.keys_changed()
 
-    # ---- the contacts file ---------------------------------------------
+    def _theme_picked(self, theme: Any) -> None:
+        """A theme chosen in the app is remembered for the next start."""
+        name = getattr(theme, "name", None)
+        if not isinstance(name, str) or name == self._theme_applied:
+            return
+        self._theme_applied = name
+        self.remember_theme(name)
+
+    @work(thread=True, group="theme", exit_on_error=False)
+    def remember_theme(self, name: str) -> None:
+        self.workspace.remember_theme(name)
+
+    # ---- the contacts file: the one door ------------------------------------
 
     def check_contacts_file(self) -> None:
+        if self._writes:
+            return  # our own save is under way; it marks itself as seen
         if self.contacts_watch.changed():
             self.reload_contacts("changed on disk")
 
-    @work(thread=True, exclusive=True, group="contacts", exit_on_error=False)
+    @work(thread=True, group="contacts", exit_on_error=False)
     def reload_contacts(self, reason: str) -> None:
         report = self.workspace.reload_contacts()
         self.post_message(ContactsReloaded(report, reason))
+
+    @on(WriteContacts)
+    def write_contacts(self, message: WriteContacts) -> None:
+        self._writes += 1
+        self.run_worker(
+            partial(self._write_contacts, message),
+            name=message.change.what,
+            group="contacts-write",
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _write_contacts(self, message: WriteContacts) -> None:
+        """In a worker: make the change, mark it seen, reload; tell the screen."""
+        change = message.change
+        try:
+            with self.workspace.lock:
+                result = change.write()
+                self.contacts_watch.mark_seen()
+                report = self.workspace.reload_contacts()
+        except Exception as error:
+            self.call_from_thread(self._write_failed, message, error)
+            return
+        self.call_from_thread(self._written, message, result, report)
+
+    def _written(self, message: WriteContacts, result: object, report: SyncReport | None) -> None:
+        self._writes -= 1
+        self.post_message(ContactsReloaded(report, SAVED))
+        message.reply_to.post_message(ContactsWritten(message.change, result, report))
+
+    def _write_failed(self, message: WriteContacts, error: Exception) -> None:
+        self._writes -= 1
+        change = message.change
+        report_failure(self, Failure(f"{change.what} failed", change.kept), error)
+        message.reply_to.post_message(ContactsWriteFailed(change, error))
 
     @on(ContactsReloaded)
     def contacts_reloaded(self, message: ContactsReloaded) -> None:
@@ -120,11 +262,11 @@ class TrailApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.contacts_changed()
-            elif isinstance(screen, ContactsEditor) and message.reason != SAVED:
+            elif message.reason != SAVED and hasattr(screen, "file_changed_on_disk"):
                 screen.file_changed_on_disk()
+        if message.reason == SAVED:
+            return  # the screen that saved says what happened
         if workspace.problems:
-            if message.reason == SAVED:
-                return  # the editor has said so, with the problems listed
             self.notify(
                 "\n".join(str(p) for p in workspace.problems[:5])
                 + "\nStill using your last valid contacts.",
@@ -133,13 +275,99 @@ class TrailApp(App[None]):
                 timeout=15,
                 markup=False,
             )
-        elif message.report is not None and message.reason != SAVED:
-            self.notify(_describe_sync(message.report), title=f"contacts.yaml {message.reason}")
+        elif message.report is not None:
+            self.notify(describe_sync(message.report), title=f"contacts.yaml {message.reason}")
+
+    # ---- refreshing -----------------------------------------------------
+
+    @on(RefreshRequested)
+    def refresh_requested(self, message: RefreshRequested) -> None:
+        self.refresher.request(force=message.force, by_user=message.by_user)
+
+    @on(RefreshStarted)
+    def refresh_started(self, message: RefreshStarted) -> None:
+        self.main.refresh_started(message.total)
+
+    @on(RefreshProgress)
+    def refresh_progress(self, message: RefreshProgress) -> None:
+        self.refresher.progressed(message.done, message.total)
+        self.main.refresh_progress(message.done, message.total, message.failed)
+
+    @on(RefreshFinished)
+    def refresh_finished(self, message: RefreshFinished) -> None:
+        self.refresher.finished()
+        self.main.refresh_finished(message.report)
+        report = message.report
+        if report is None or not report.total:
+            return
+        text = (
+            f"{plural(report.total, 'feed')} refreshed: "
+            f"{plural(report.new_entries, 'new entry', 'new entries')}"
+        )
+        if report.failures:
+            key = self.main_key("feed_health")
+            see = f" (press {key} to see why)" if key else ""
+            text += f", {len(report.failures)} failed{see}"
+            details = "\n".join(f"{o.url}: {o.error}" for o in report.failures[:5])
+            self.notify(
+                details, title="Some feeds failed", severity="warning", timeout=10, markup=False
+            )
+        for outcome in [o for o in report.outcomes if o.moved_to][:3]:
+            edit = self.main_key("edit_contacts")
+            where = f" (press {edit})" if edit else ""
+            self.notify(
+                f"{outcome.url} moved permanently to {outcome.moved_to}. trailtui follows "
+                f"the redirect each time; put the new address in contacts.yaml{where} to "
+                "fetch it directly.",
+                title="A feed moved",
+                timeout=10,
+                markup=False,
+            )
+        self.notify(text, timeout=4)
+
+    def worker_failed(self, worker: Any) -> None:
+        if worker.group == "refresh":
+            self.refresher.finished()
+            self.main.refresh_finished(None)
+
+    def main_key(self, binding_id: str) -> str:
+        from trailtui.ui.keys import key_for
+
+        return key_for(self.main, binding_id) if self.main.is_mounted else ""
+
+    # ---- links -------------------------------------------------------------
+
+    @on(OpenLink)
+    def open_requested(self, message: OpenLink) -> None:
+        self.open_url_in_worker(message.url)
+
+    @work(thread=True, group="open", exit_on_error=False)
+    def open_url_in_worker(self, url: str | None) -> None:
+        opened = open_link(url, self.browser)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._opened, opened)
+
+    def _opened(self, opened: Opened) -> None:
+        if opened.ok:
+            self.notify(f"Opened {opened.url}", timeout=3, markup=False)
+        elif opened.url is None:
+            self.notify(f"Not opened: {opened.reason}.", severity="warning", markup=False)
+        else:
+            self.notify(
+                f"Not opened: {opened.reason}. The link: {opened.url}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
 
     # ---- editing ---------------------------------------------------------
 
     def action_edit_contacts(self) -> None:
         """Open contacts.yaml in the in-app editor (a starter text if it is new)."""
+        self.open_editor()
+
+    @work(thread=True, group="editor", exit_on_error=False)
+    def open_editor(self) -> None:
         workspace = self.workspace
         new_file = not workspace.contacts_exist
         if new_file:
@@ -151,18 +379,24 @@ class TrailApp(App[None]):
                 text = workspace.read_contacts_text()
             except (OSError, UnicodeError) as exc:
                 reason = "it is not UTF-8 text" if isinstance(exc, UnicodeError) else str(exc)
-                self.notify(
+                self.call_from_thread(
+                    self.notify,
                     f"Cannot edit {workspace.contacts_path} here: {reason}.",
                     severity="error",
                     markup=False,
                 )
                 return
-        self.push_screen(ContactsEditor(workspace, text, new_file=new_file))
+        self.call_from_thread(self._show_editor, text, new_file)
+
+    def _show_editor(self, text: str, new_file: bool) -> None:
+        from trailtui.ui.screens.contacts_editor import ContactsEditor
+
+        self.push_screen(ContactsEditor(self.workspace, text, new_file=new_file))
 
     def action_edit_external(self) -> None:
         """Hand the terminal to $VISUAL/$EDITOR, then validate and reload."""
         path = self.workspace.contacts_path
-        if not path.exists():
+        if not self.workspace.contacts_exist:
             from trailtui.contacts.files import save_text
             from trailtui.contacts.starter import STARTER
 
@@ -172,8 +406,9 @@ class TrailApp(App[None]):
             with self.suspend():
                 completed = subprocess.run(command, check=False)
         except SuspendNotSupported:
+            key = self.main_key("edit_contacts") or "E"
             self.notify(
-                "This terminal cannot hand over to another editor; press E to edit here.",
+                f"This terminal cannot hand over to another editor; press {key} to edit here.",
                 severity="warning",
             )
             return
@@ -198,7 +433,7 @@ class TrailApp(App[None]):
         self.push_screen(ImportScreen(self.workspace))
 
 
-def _describe_sync(report: SyncReport) -> str:
+def describe_sync(report: SyncReport) -> str:
     parts = []
     if report.added:
         parts.append(f"{len(report.added)} added")
@@ -209,5 +444,5 @@ def _describe_sync(report: SyncReport) -> str:
     if report.restored:
         parts.append(f"{len(report.restored)} restored")
     if report.feeds_added or report.feeds_removed:
-        parts.append(f"{report.feeds_added} feeds added, {report.feeds_removed} removed")
+        parts.append(f"{plural(report.feeds_added, 'feed')} added, {report.feeds_removed} removed")
     return "Reloaded: " + (", ".join(parts) if parts else "no changes to your contacts") + "."

@@ -2,53 +2,89 @@
 
 The source is looked at before anything is written: the user sees the feed
 found (or the feeds a page points to) and picks. The new contact is appended
-to the end of the `contacts:` list as text; the rest of the file, comments
-included, is left exactly as it was.
+to the end of the `contacts:` list as text, through the app's one door for
+changes to contacts.yaml; the rest of the file, comments included, is left
+exactly as it was.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Input, Label, Select, SelectionList
+from textual.worker import Worker
 
-from trailtui.contacts import ContactsError
+from trailtui.contacts import ContactsError, parse_contacts_for
 from trailtui.contacts.adding import contact_mapping, current_text, id_clash, text_with_contact
+from trailtui.contacts.files import save_text
 from trailtui.feeds.probe import Probe, SourceError, feed_entry, probe_source
-from trailtui.store.sync import SyncReport
-from trailtui.ui.messages import SAVED, ContactsReloaded
+from trailtui.text import plural
+from trailtui.ui.errors import Failure
+from trailtui.ui.keys import key_for
+from trailtui.ui.messages import ContactsChange, ContactsWriteFailed, ContactsWritten, WriteContacts
+from trailtui.ui.screens.base import TrailModal
+from trailtui.ui.widgets.notice import Notice
 from trailtui.workspace import Workspace
 
 TIERS = [("A: closest (every week)", "A"), ("B: regular", "B"), ("C: keep warm", "C")]
 
 
-class AddContactScreen(ModalScreen[None]):
+@dataclass(frozen=True)
+class Appended:
+    """What adding did: the contact's name, or why nothing was written."""
+
+    name: str
+    refused: str | None = None
+
+
+def append_contact(path: Path, contact: dict[str, Any]) -> Appended:
+    """Append one contact to the file at path, checked; in a worker thread.
+
+    A file with problems or an id already taken writes nothing and says why."""
+    try:
+        text = current_text(path)
+        book = parse_contacts_for(path, text) if text.strip() else None
+    except ContactsError as exc:
+        return Appended(
+            contact["name"],
+            f"contacts.yaml has problems, so nothing was written. Fix them first: "
+            f"{exc.problems[0]}",
+        )
+    clash = id_clash(book, contact["name"])
+    if clash:
+        return Appended(contact["name"], clash)
+    try:
+        new_text = text_with_contact(path, text, contact)
+    except ContactsError as exc:
+        return Appended(contact["name"], f"Nothing was written: {exc.problems[0]}")
+    save_text(path, new_text)
+    return Appended(contact["name"])
+
+
+class AddContactScreen(TrailModal[None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "add", "Add", show=False),
+        Binding("escape", "cancel", "Cancel", id="add.cancel"),
+        Binding("ctrl+s", "add", "Add", show=False, id="add.add"),
     ]
+    FAILURES = {"probe": Failure("Could not look at the source", "Nothing was written.")}
 
     @dataclass
     class Probed(Message):
         probe: Probe
 
-    @dataclass
-    class Added(Message):
-        name: str
-        report: SyncReport | None
-
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
         self.probe: Probe | None = None
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="add-contact"):
@@ -63,7 +99,7 @@ class AddContactScreen(ModalScreen[None]):
                     id="source",
                 )
                 yield Button("Find feed", id="find")
-            yield Static(id="probe-status", markup=False)
+            yield Notice(id="probe-status")
             yield SelectionList[int](id="candidates")
             yield Label("Why they matter")
             yield Input(placeholder="Shares my view that tools should teach", id="why")
@@ -71,7 +107,7 @@ class AddContactScreen(ModalScreen[None]):
             yield Input(placeholder="Looking for beta readers", id="help")
             yield Label("Tier")
             yield Select(TIERS, prompt="none (default cadence)", id="tier")
-            yield Static(id="add-error", markup=False)
+            yield Notice(id="add-error")
             with Horizontal(id="add-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Add contact", id="add", variant="primary")
@@ -84,7 +120,15 @@ class AddContactScreen(ModalScreen[None]):
         return self.query_one(f"#{widget_id}", Input).value.strip()
 
     def _error(self, message: str) -> None:
-        self.query_one("#add-error", Static).update(Text(message, style="bold red"))
+        self.query_one("#add-error", Notice).say(message, "error")
+
+    def _status(self, text: str, tone: Any = "") -> None:
+        self.query_one("#probe-status", Notice).say(text, tone)
+
+    @property
+    def base_dir(self) -> Path:
+        """Relative feed paths are relative to the contacts file."""
+        return self.workspace.contacts_path.parent
 
     # ---- looking at the source -------------------------------------------
 
@@ -93,24 +137,21 @@ class AddContactScreen(ModalScreen[None]):
     def find_feed(self) -> None:
         source = self._value("source")
         if not source:
-            self._status(Text("Type a site, a feed address or a shorthand first.", "yellow"))
+            self._status("Type a site, a feed address or a shorthand first.", "warning")
             return
         try:
-            feed_entry(source)
+            feed_entry(source, base_dir=self.base_dir)
         except SourceError as exc:
-            self._status(Text(str(exc), "red"))
+            self._status(str(exc), "error")
             return
         self.probe = None
         self.query_one("#candidates").display = False
-        self._status(Text(f"Looking at {source}…", "italic"))
+        self._status(f"Looking at {source}…", "busy")
         self.run_probe(source)
 
     @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
     def run_probe(self, source: str) -> None:
-        self.post_message(self.Probed(probe_source(source)))
-
-    def _status(self, text: Text) -> None:
-        self.query_one("#probe-status", Static).update(text)
+        self.post_message(self.Probed(probe_source(source, base_dir=self.base_dir)))
 
     @on(Probed)
     def show_probe(self, message: Probed) -> None:
@@ -121,34 +162,35 @@ class AddContactScreen(ModalScreen[None]):
         choices = self.query_one("#candidates", SelectionList)
         choices.clear_options()
         if not probe.ok:
-            self._status(Text(f"No feed found: {probe.error}", "red"))
+            self._status(f"No feed found: {probe.error}", "error")
             choices.display = False
             return
         where = f" on {probe.page}" if probe.page else ""
         count = len(probe.candidates)
         self._status(
-            Text(f"✓ Found {count} feed{'s' if count != 1 else ''}{where}:", "green")
-            if count > 1
-            else Text(f"✓ Found a feed{where}:", "green")
+            f"✓ Found {plural(count, 'feed')}{where}:" if count > 1 else f"✓ Found a feed{where}:",
+            "ok",
         )
         for index, candidate in enumerate(probe.candidates):
             title = candidate.title or "(untitled)"
-            label = Text(f"{title} · {candidate.entries} entries · {candidate.url}")
+            label = f"{title} · {plural(candidate.entries, 'entry', 'entries')} · {candidate.url}"
             choices.add_option((label, index, index == 0))
         choices.display = True
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        if worker.group == "probe":
+            self._status("Could not look at it (see the message).", "error")
 
     # ---- adding ------------------------------------------------------------
 
     @on(Button.Pressed, "#add")
     def action_add(self) -> None:
+        if self.saving:
+            return
         name = self._value("name")
         if not name:
             self._error("A contact needs a name.")
             self.query_one("#name", Input).focus()
-            return
-        clash = id_clash(self.workspace.book, name)
-        if clash:
-            self._error(clash)
             return
         feeds = self._chosen_feeds()
         if feeds is None:
@@ -161,7 +203,15 @@ class AddContactScreen(ModalScreen[None]):
             help=self._value("help"),
             tier=tier if isinstance(tier, str) else None,
         )
-        self.save(contact)
+        self.saving = True
+        self.query_one("#add", Button).disabled = True
+        self.query_one("#add-error", Notice).say(f"Adding {name}…", "busy")
+        change = ContactsChange(
+            f"Adding {name}",
+            partial(append_contact, self.workspace.contacts_path, contact),
+            kept="contacts.yaml was not changed; the form still holds what you typed.",
+        )
+        self.post_message(WriteContacts(change, self))
 
     def _chosen_feeds(self) -> list[dict[str, str]] | None:
         source = self._value("source")
@@ -173,37 +223,33 @@ class AddContactScreen(ModalScreen[None]):
             return None
         if not probe.ok:
             try:
-                return [feed_entry(source)]  # kept as typed; the refresh will report it
+                # kept as typed; the refresh will report it
+                return [feed_entry(source, base_dir=self.base_dir)]
             except SourceError as exc:
                 self._error(str(exc))
                 return None
         chosen = self.query_one("#candidates", SelectionList).selected
         return [probe.candidates[index].entry for index in sorted(chosen)]
 
-    @work(thread=True, exclusive=True, group="add", exit_on_error=False)
-    def save(self, contact: dict[str, Any]) -> None:
-        path = self.workspace.contacts_path
-        try:
-            text = text_with_contact(path, current_text(path), contact)
-        except ContactsError as exc:
-            first = exc.problems[0]
-            self.app.call_from_thread(
-                self._error,
-                f"contacts.yaml has problems, so nothing was written. Fix them first "
-                f"(press E): {first}",
-            )
+    @on(ContactsWritten)
+    def added(self, message: ContactsWritten) -> None:
+        self.saving = False
+        self.query_one("#add", Button).disabled = False
+        result = message.result
+        assert isinstance(result, Appended)
+        if result.refused is not None:
+            edit = key_for(self.app.screen_stack[0], "edit_contacts")
+            hint = f" (press {edit} in the feed to edit the file)" if edit else ""
+            self._error(result.refused + hint)
             return
-        except (OSError, UnicodeError) as exc:
-            self.app.call_from_thread(self._error, f"Cannot read contacts.yaml: {exc}")
-            return
-        report = self.workspace.save_contacts_text(text)
-        self.post_message(self.Added(contact["name"], report))
-
-    @on(Added)
-    def added(self, message: Added) -> None:
-        self.app.post_message(ContactsReloaded(message.report, SAVED))
-        self.notify(f"Added {message.name} to contacts.yaml.", markup=False)
+        self.notify(f"Added {result.name} to contacts.yaml.", markup=False)
         self.dismiss()
+
+    @on(ContactsWriteFailed)
+    def add_failed(self, message: ContactsWriteFailed) -> None:
+        self.saving = False
+        self.query_one("#add", Button).disabled = False
+        self._error("Nothing was added (see the message). Your entries are still here.")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -6,14 +6,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from trailtui.ui.screens.base import TrailModal
 
-class Confirm(ModalScreen[bool]):
+
+class Confirm(TrailModal[bool]):
     BINDINGS = [
-        Binding("escape", "no", "Cancel"),
-        Binding("left,right,tab", "app.focus_next", "Other choice", show=False),
+        Binding("escape", "no", "Cancel", id="confirm.no"),
+        Binding("left,right,tab", "app.focus_next", "Other choice", show=False, id="confirm.other"),
     ]
 
     def __init__(self, title: str, body: str, *, yes: str, no: str = "Cancel") -> None:

@@ -1,30 +1,35 @@
 """Editing contacts.yaml inside the app, validated as you type.
 
-The user's text is saved exactly as written (comments, order, spacing), and
-atomically with a backup. An invalid file is only saved when the user says
-so; the app then keeps running on the last valid contacts.
+The user's text is saved exactly as written (comments, order, spacing),
+atomically with a backup, through the app's one door for changes to the
+file. An invalid file is only saved when the user says so; the app then
+keeps running on the last valid contacts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Footer, Header, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from trailtui.contacts import ContactsError, Problem, parse_contacts_for
-from trailtui.contacts.files import backup_path
-from trailtui.store.sync import SyncReport
-from trailtui.ui.messages import SAVED, ContactsReloaded
+from trailtui.contacts.files import save_text
+from trailtui.text import plural
+from trailtui.ui.errors import Failure
+from trailtui.ui.keys import key_for
+from trailtui.ui.messages import ContactsChange, ContactsWriteFailed, ContactsWritten, WriteContacts
+from trailtui.ui.screens.base import TrailScreen
 from trailtui.ui.screens.confirm import Confirm
+from trailtui.ui.widgets.notice import Notice, Tone
 from trailtui.ui.widgets.yaml_editor import YamlEditor
 from trailtui.workspace import Workspace
 
@@ -45,8 +50,7 @@ class Verdict:
         return not self.problems
 
 
-def validate(text: str, workspace: Workspace) -> Verdict:
-    path = workspace.contacts_path
+def validate(text: str, path: Path) -> Verdict:
     try:
         book = parse_contacts_for(path, text)
     except ContactsError as exc:
@@ -54,23 +58,48 @@ def validate(text: str, workspace: Workspace) -> Verdict:
     return Verdict(text, [], len(book.contacts), book.feed_count)
 
 
-class ContactsEditor(Screen[None]):
+@dataclass(frozen=True)
+class Written:
+    text: str
+    backup: Path | None
+    ok: bool  # the text had no problems
+
+
+def write_text(path: Path, verdict: Verdict) -> Written:
+    """The door's write for the editor: the text exactly as typed."""
+    return Written(verdict.text, save_text(path, verdict.text), verdict.ok)
+
+
+class ContactsEditor(TrailScreen[None]):
     """contacts.yaml in a YAML editor, with its problems listed underneath."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", tooltip="Save contacts.yaml and reload it"),
-        Binding("f8", "next_problem", "Next problem", tooltip="Jump to the next problem"),
-        Binding("escape", "close", "Close", tooltip="Back to the feed"),
+        Binding(
+            "ctrl+s", "save", "Save", tooltip="Save contacts.yaml and reload it", id="editor.save"
+        ),
+        Binding(
+            "f8",
+            "next_problem",
+            "Next problem",
+            tooltip="Jump to the next problem",
+            id="editor.next_problem",
+        ),
+        # A priority binding: the text area would otherwise take Escape to move
+        # the focus, and the first press would do nothing the user can see.
+        Binding(
+            "escape",
+            "close",
+            "Close",
+            tooltip="Back to the feed (asks first if there are unsaved edits)",
+            priority=True,
+            id="editor.close",
+        ),
     ]
+    FAILURES = {"validate": Failure("Could not check the text", "Your text is still here.")}
 
     @dataclass
     class Validated(Message):
         verdict: Verdict
-
-    @dataclass
-    class Saved(Message):
-        verdict: Verdict
-        report: SyncReport | None
 
     def __init__(self, workspace: Workspace, text: str, *, new_file: bool = False) -> None:
         super().__init__()
@@ -78,12 +107,13 @@ class ContactsEditor(Screen[None]):
         self.initial_text = text
         self.saved_text = "" if new_file else text  # a new file is unsaved until saved
         self.verdict: Verdict | None = None
+        self.saving = False
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield YamlEditor(self.initial_text, id="yaml")
-        yield Static(id="editor-status", markup=False)
+        yield Notice(id="editor-status")
         yield OptionList(id="problems")
         yield Footer()
 
@@ -92,11 +122,15 @@ class ContactsEditor(Screen[None]):
         return self.query_one(YamlEditor)
 
     @property
+    def path(self) -> Path:
+        return self.workspace.contacts_path
+
+    @property
     def modified(self) -> bool:
         return self.editor.text != self.saved_text
 
     def on_mount(self) -> None:
-        self.sub_title = f"editing {self.workspace.contacts_path}"
+        self.sub_title = f"editing {self.path}"
         self.query_one("#problems").display = False
         self.editor.focus()
         self.check(self.initial_text)
@@ -108,11 +142,11 @@ class ContactsEditor(Screen[None]):
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(VALIDATE_AFTER, lambda: self.check(self.editor.text))
-        self._show_status()
+        self.show_status()
 
     @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
     def check(self, text: str) -> None:
-        self.post_message(self.Validated(validate(text, self.workspace)))
+        self.post_message(self.Validated(validate(text, self.path)))
 
     @on(Validated)
     def show_verdict(self, message: Validated) -> None:
@@ -123,28 +157,36 @@ class ContactsEditor(Screen[None]):
         problems = self.query_one("#problems", OptionList)
         problems.clear_options()
         problems.add_options(
-            Option(Text(_describe(problem), style="red"), id=str(index))
+            Option(Text(describe(problem)), id=str(index))
             for index, problem in enumerate(verdict.problems)
         )
         problems.display = bool(verdict.problems)
-        self._show_status()
+        self.show_status()
         # The list takes room from the editor: keep the line being typed in view.
         self.call_after_refresh(self.editor.scroll_cursor_visible)
 
-    def _show_status(self) -> None:
+    def show_status(self) -> None:
         verdict = self.verdict
-        parts = [self.workspace.contacts_path.name, "modified" if self.modified else "saved"]
-        if verdict is None or verdict.text != self.editor.text:
+        parts = [self.path.name, "modified" if self.modified else "saved"]
+        tone: Tone = "busy"
+        if self.saving:
+            parts.append("saving…")
+        elif verdict is None or verdict.text != self.editor.text:
             parts.append("checking…")
         elif verdict.ok:
-            parts.append(f"✓ valid: {verdict.contacts} contacts, {verdict.feeds} feeds")
-        else:
-            count = len(verdict.problems)
+            tone = "ok"
             parts.append(
-                f"✗ {count} problem{'s' if count != 1 else ''} "
-                "(F8 jumps to the next; Enter on one below jumps to it)"
+                f"✓ valid: {plural(verdict.contacts, 'contact')}, {plural(verdict.feeds, 'feed')}"
             )
-        self.query_one("#editor-status", Static).update(" · ".join(parts))
+        else:
+            tone = "error"
+            jump = key_for(self, "editor.next_problem")
+            how = f"{jump} jumps to the next; " if jump else ""
+            parts.append(
+                f"✗ {plural(len(verdict.problems), 'problem')} "
+                f"({how}Enter on one below jumps to it)"
+            )
+        self.query_one("#editor-status", Notice).say(" · ".join(parts), tone)
 
     @on(OptionList.OptionSelected, "#problems")
     def jump_to_selected(self, event: OptionList.OptionSelected) -> None:
@@ -174,22 +216,22 @@ class ContactsEditor(Screen[None]):
     # ---- saving ----------------------------------------------------------
 
     def action_save(self) -> None:
-        self.check_then_save(self.editor.text)
+        if not self.saving:
+            self.check_then_save(self.editor.text)
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
     def check_then_save(self, text: str) -> None:
-        verdict = validate(text, self.workspace)
+        verdict = validate(text, self.path)
         self.app.call_from_thread(self._save_if_allowed, verdict)
 
     def _save_if_allowed(self, verdict: Verdict) -> None:
         if verdict.ok:
             self.write(verdict)
             return
-        count = len(verdict.problems)
-        first = _describe(verdict.problems[0])
+        first = describe(verdict.problems[0])
         self.app.push_screen(
             Confirm(
-                f"contacts.yaml has {count} problem{'s' if count != 1 else ''}",
+                f"contacts.yaml has {plural(len(verdict.problems), 'problem')}",
                 f"{first}\n\nSave it anyway? trailtui keeps using your last valid contacts "
                 "until the file is fixed.",
                 yes="Save anyway",
@@ -202,18 +244,25 @@ class ContactsEditor(Screen[None]):
         if yes:
             self.write(verdict)
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def write(self, verdict: Verdict) -> None:
-        report = self.workspace.save_contacts_text(verdict.text)
-        self.post_message(self.Saved(verdict, report))
+        self.saving = True
+        self.show_status()
+        change = ContactsChange(
+            "Saving contacts.yaml",
+            partial(write_text, self.path, verdict),
+            kept="Your text is still here in the editor; contacts.yaml on disk was not changed.",
+        )
+        self.post_message(WriteContacts(change, self))
 
-    @on(Saved)
-    def saved(self, message: Saved) -> None:
-        self.saved_text = message.verdict.text
-        self._show_status()
-        backup = backup_path(self.workspace.contacts_path)
-        kept = f" (previous version in {backup.name})" if backup.exists() else ""
-        if message.verdict.ok:
+    @on(ContactsWritten)
+    def saved(self, message: ContactsWritten) -> None:
+        self.saving = False
+        written = message.result
+        assert isinstance(written, Written)
+        self.saved_text = written.text
+        self.show_status()
+        kept = f" (previous version in {written.backup.name})" if written.backup else ""
+        if written.ok:
             self.notify(f"Saved and reloaded{kept}.", timeout=4, markup=False)
         else:
             self.notify(
@@ -222,7 +271,11 @@ class ContactsEditor(Screen[None]):
                 timeout=6,
                 markup=False,
             )
-        self.app.post_message(ContactsReloaded(message.report, SAVED))
+
+    @on(ContactsWriteFailed)
+    def save_failed(self, message: ContactsWriteFailed) -> None:
+        self.saving = False
+        self.show_status()
 
     # ---- the file changed elsewhere -----------------------------------
 
@@ -236,17 +289,25 @@ class ContactsEditor(Screen[None]):
                 timeout=8,
             )
             return
+        self.follow_file()
+
+    @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
+    def follow_file(self) -> None:
         try:
             text = self.workspace.read_contacts_text()
         except (OSError, UnicodeError):
             return
-        if text != self.editor.text:
-            cursor = self.editor.cursor_location
-            self.editor.load_text(text)
-            self.saved_text = text
-            row = min(cursor[0], self.editor.document.line_count - 1)
-            self.editor.move_cursor((row, cursor[1]))
-            self.notify("Reloaded contacts.yaml: it changed on disk.", timeout=3)
+        self.app.call_from_thread(self._load_from_disk, text)
+
+    def _load_from_disk(self, text: str) -> None:
+        if self.modified or text == self.editor.text:
+            return
+        cursor = self.editor.cursor_location
+        self.editor.load_text(text)
+        self.saved_text = text
+        row = min(cursor[0], self.editor.document.line_count - 1)
+        self.editor.move_cursor((row, cursor[1]))
+        self.notify("Reloaded contacts.yaml: it changed on disk.", timeout=3)
 
     # ---- leaving -------------------------------------------------------
 
@@ -269,7 +330,7 @@ class ContactsEditor(Screen[None]):
             self.dismiss()
 
 
-def _describe(problem: Problem) -> str:
+def describe(problem: Problem) -> str:
     where = f"line {problem.line}" if problem.line else "file"
     if problem.line and problem.column:
         where += f", col {problem.column}"

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from trailtui.feeds.health import Diagnosis, diagnose
+from trailtui.safety import steady_width
 from trailtui.store import Store, queries
 from trailtui.store.records import FeedHealth
+from trailtui.text import plural
+from trailtui.ui.errors import Failure
+from trailtui.ui.screens.base import TrailScreen
+from trailtui.ui.theme import tones
 
 
 def _when(timestamp: int | None) -> str:
@@ -22,12 +27,15 @@ def _when(timestamp: int | None) -> str:
     return datetime.fromtimestamp(timestamp).strftime("%b %d %H:%M")
 
 
-class FeedHealthScreen(Screen[None]):
+class FeedHealthScreen(TrailScreen[None]):
     BINDINGS = [
-        Binding("escape,q,F", "app.pop_screen", "Back", tooltip="Back to the feed"),
-        Binding("j,down", "cursor_down", "Down", show=False),
-        Binding("k,up", "cursor_up", "Up", show=False),
+        Binding(
+            "escape,q,F", "app.pop_screen", "Back", tooltip="Back to the feed", id="feeds.back"
+        ),
+        Binding("j,down", "cursor_down", "Down", show=False, id="feeds.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="feeds.up"),
     ]
+    FAILURES = {"health": Failure("Could not read the feeds' health")}
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -53,7 +61,7 @@ class FeedHealthScreen(Screen[None]):
             table.add_column(label, width=width)
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exclusive=True, group="health", exit_on_error=False)
     def load(self) -> None:
         feeds = queries.feed_health(self.store)
         rows = [(feed, diagnose(feed)) for feed in feeds]
@@ -64,26 +72,29 @@ class FeedHealthScreen(Screen[None]):
         self.rows = rows
         table = self.query_one(DataTable)
         table.clear()
+        tone = tones(self)
         for feed, found in rows:
             if found is None:
-                status = Text("ok", style="green")
+                status = Text("ok", style=tone["ok"])
             elif feed.failures:
-                status = Text(f"failing ({feed.failures}x)", style="bold red")
+                status = Text(f"failing ({feed.failures}x)", style=tone["error"])
             else:
-                status = Text(found.problem, style="yellow")
+                status = Text(found.problem, style=tone["warning"])
             table.add_row(
-                Text(feed.contact_name),
-                Text(feed.label or feed.title or feed.url),
+                Text(steady_width(feed.contact_name)),
+                Text(steady_width(feed.label or feed.title or feed.url)),
                 status,
                 Text(str(feed.entry_count)),
                 Text(_when(feed.last_success_at)),
             )
         unhealthy = sum(1 for _, found in rows if found is not None)
-        summary = (
-            f"{len(rows)} feeds, all healthy."
-            if not unhealthy
-            else f"{len(rows)} feeds, {unhealthy} need attention (listed first)."
-        )
+        if not rows:
+            summary = "No feeds yet: none of your contacts lists one."
+        elif not unhealthy:
+            summary = f"{plural(len(rows), 'feed')}, all healthy."
+        else:
+            needs = "needs" if unhealthy == 1 else "need"
+            summary = f"{plural(len(rows), 'feed')}, {unhealthy} {needs} attention (listed first)."
         self.query_one("#health-summary", Static).update(Text(summary, style="bold"))
         if rows:
             table.focus()
@@ -97,14 +108,19 @@ class FeedHealthScreen(Screen[None]):
         if not 0 <= index < len(self.rows):
             return
         feed, found = self.rows[index]
+        tone = tones(self)
         detail = Text.assemble(("URL  ", "bold"), feed.url)
         if feed.resolved_url:
             detail.append_text(Text.assemble(("  feed found there  ", "bold"), feed.resolved_url))
         if found is not None:
             detail.append("\n")
-            detail.append_text(Text.assemble(("Problem  ", "bold red"), found.problem))
+            detail.append_text(
+                Text.assemble(("Problem  ", tone["error"] + Style(bold=True)), found.problem)
+            )
             detail.append("\n")
-            detail.append_text(Text.assemble(("Fix  ", "bold green"), found.advice))
+            detail.append_text(
+                Text.assemble(("Fix  ", tone["ok"] + Style(bold=True)), found.advice)
+            )
         self.query_one("#health-detail", Static).update(detail)
 
     def action_cursor_down(self) -> None:

@@ -9,6 +9,7 @@ the new contacts and inserts the new links, feeds and tags into the others).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from rich.console import Group, RenderableType
@@ -18,14 +19,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+from textual.worker import Worker
 
 from trailtui.interop.apply import ImportOutcome, PlannedImport, apply_plan, plan_file
-from trailtui.interop.model import plural
 from trailtui.interop.plan import ADD, SKIP, ImportPlan
-from trailtui.store.sync import SyncReport
-from trailtui.ui.messages import SAVED, ContactsReloaded
+from trailtui.text import plural
+from trailtui.ui.errors import Failure
+from trailtui.ui.messages import ContactsChange, ContactsWriteFailed, ContactsWritten, WriteContacts
+from trailtui.ui.screens.base import TrailModal
 from trailtui.workspace import Workspace
 
 
@@ -63,17 +65,13 @@ def apply_label(plan: ImportPlan) -> str:
     return f"Add {plural(added, 'contact')}"
 
 
-class ImportScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+class ImportScreen(TrailModal[None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="import.cancel")]
+    FAILURES = {"import": Failure("Could not read the file", "Nothing was written.")}
 
     @dataclass
     class Planned(Message):
         result: PlannedImport | str  # or why there is no plan
-
-    @dataclass
-    class Applied(Message):
-        outcome: ImportOutcome
-        report: SyncReport | None
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
@@ -131,27 +129,35 @@ class ImportScreen(ModalScreen[None]):
         if not button.disabled:
             button.focus()  # Enter now applies the plan just read
 
+    def worker_failed(self, worker: Worker[object]) -> None:
+        self._show(Text("The file could not be read (see the message).", style="bold"))
+
     @on(Button.Pressed, "#apply")
     def apply(self) -> None:
-        if self.planned is not None:
-            self.query_one("#apply", Button).disabled = True
-            self.write(self.planned)
-
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def write(self, planned: PlannedImport) -> None:
-        outcome = apply_plan(planned)
-        report = self.workspace.reload_contacts() if outcome.error is None else None
-        self.post_message(self.Applied(outcome, report))
-
-    @on(Applied)
-    def applied(self, message: Applied) -> None:
-        outcome = message.outcome
-        if outcome.error is not None:
-            self._show(Text(outcome.error, style="bold red"))
+        planned = self.planned
+        if planned is None:
             return
-        self.app.post_message(ContactsReloaded(message.report, SAVED))
+        self.query_one("#apply", Button).disabled = True
+        change = ContactsChange(
+            "Importing contacts",
+            partial(apply_plan, planned),
+            kept="contacts.yaml was not changed; the plan is still shown.",
+        )
+        self.post_message(WriteContacts(change, self))
+
+    @on(ContactsWritten)
+    def applied(self, message: ContactsWritten) -> None:
+        outcome = message.result
+        assert isinstance(outcome, ImportOutcome)
+        if outcome.error is not None:
+            self._show(Text(outcome.error, style="bold"))
+            return
         self.notify(outcome.summary(self.workspace.contacts_path), markup=False)
         self.dismiss()
+
+    @on(ContactsWriteFailed)
+    def apply_failed(self, message: ContactsWriteFailed) -> None:
+        self.query_one("#apply", Button).disabled = False
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -1,50 +1,38 @@
 """The main screen: the merged feed beside the contact panel.
 
-Every database and network call runs in a thread worker; results come back
-as messages, and only handlers on the UI thread touch widgets.
+Every database call runs in a thread worker; results come back as messages,
+and only handlers on the UI thread touch widgets. Refreshing and saving
+contacts belong to the app: this screen asks for them with messages.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import webbrowser
 from dataclasses import dataclass
 from functools import partial
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, Header, Static
 
-from trailtui.feeds.refresh import FeedOutcome, RefreshReport, Result, refresh
-from trailtui.safety import safe_link
-from trailtui.store import StoreError, queries, writes
-from trailtui.store.records import EngagementRecord, EntryRecord
+from trailtui.feeds.refresh import RefreshReport
+from trailtui.store import queries, writes
+from trailtui.store.records import EntryRecord, TrailWrite, Undone
+from trailtui.text import plural
 from trailtui.trail.kinds import Kind
 from trailtui.trail.service import ContactCard, contact_card, leave_trail
-from trailtui.ui.screens.feed_health import FeedHealthScreen
-from trailtui.ui.screens.help import HelpScreen
+from trailtui.ui.errors import Failure
+from trailtui.ui.keys import key_for, keys_for, trail_bindings
+from trailtui.ui.messages import OpenLink, RefreshRequested
+from trailtui.ui.screens.base import TrailScreen
 from trailtui.ui.screens.prompt import TextPrompt
 from trailtui.ui.widgets.contact_panel import ContactPanel
 from trailtui.ui.widgets.feed_list import FeedList
+from trailtui.ui.widgets.status_line import StatusLine
 from trailtui.workspace import Workspace
-
-# Trail keys: (key, kind, footer label, tooltip, asks for text)
-TRAIL_KEYS: list[tuple[str, Kind, str, str, bool]] = [
-    ("l", Kind.LIKE, "Like", "Record that you liked this post", False),
-    ("c", Kind.COMMENT, "Comment", "Write a comment and record it", True),
-    ("s", Kind.SHARE, "Share", "Record that you shared this post", False),
-    ("e", Kind.ENDORSE, "Endorse", "Record that you endorsed this person", False),
-    ("h", Kind.HELP, "Offer help", "Record that you offered help", False),
-    ("t", Kind.THANKS, "Thanks", "Record that you thanked them", False),
-    ("b", Kind.REPORT_BACK, "Report back", "Record that you reported back on their advice", True),
-    ("i", Kind.INTRO, "Intro", "Record an introduction you made for them", True),
-    ("n", Kind.NOTE, "Note", "Add a private note about this person (not a touch)", True),
-]
 
 PROMPTS = {
     Kind.COMMENT: "Your comment on",
@@ -54,27 +42,15 @@ PROMPTS = {
 }
 
 
-def key_display(app: App[None], binding: Binding) -> str:
-    """All the keys of a binding as the user would type them: 'j / ↓'."""
-    keys = [key.strip() for key in binding.key.split(",")]
-    return " / ".join(app.get_key_display(dataclasses.replace(binding, key=k)) for k in keys)
-
-
-class MainScreen(Screen[None]):
+class MainScreen(TrailScreen[None]):
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="up"),
-        *[
-            Binding(
-                key,
-                f"trail('{kind.value}')",
-                label,
-                tooltip=tip,
-                id=kind.value,
-                show=kind in (Kind.LIKE, Kind.COMMENT, Kind.SHARE, Kind.ENDORSE),
-            )
-            for key, kind, label, tip, _ in TRAIL_KEYS
-        ],
+        Binding("j,down", "cursor_down", "Down", show=False, tooltip="Next entry", id="down"),
+        Binding("k,up", "cursor_up", "Up", show=False, tooltip="Previous entry", id="up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
+        Binding("home", "first", "First entry", show=False, id="first"),
+        Binding("end", "last", "Last entry", show=False, id="last"),
+        *trail_bindings(),
         Binding("u", "undo", "Undo", tooltip="Undo the last trail you left", id="undo"),
         Binding(
             "m",
@@ -111,8 +87,17 @@ class MainScreen(Screen[None]):
             tooltip="Add someone: name, site or feed, why they matter",
             id="add_contact",
         ),
-        Binding("question_mark", "help", "Help", tooltip="Show every key", id="show_help"),
+        Binding("question_mark", "help", "Help", tooltip="Every key and command", id="show_help"),
     ]
+
+    FAILURES = {
+        "load": Failure("Could not load the feed", "What was shown before is still shown."),
+        "card": Failure("Could not load the contact's card"),
+        "trail": Failure("Could not record the trail", "Nothing was recorded."),
+        "read": Failure(
+            "Could not save the read mark", "The entry may show as read until reloaded."
+        ),
+    }
 
     @dataclass
     class FeedLoaded(Message):
@@ -120,6 +105,8 @@ class MainScreen(Screen[None]):
         keep: int | None
         total: int  # in the database; only the newest are listed
         unread: int
+        contacts: int  # mirrored from contacts.yaml (for the empty state)
+        feeds: int
 
     @dataclass
     class CardLoaded(Message):
@@ -128,30 +115,19 @@ class MainScreen(Screen[None]):
 
     @dataclass
     class TrailLeft(Message):
-        engagement: EngagementRecord
+        written: TrailWrite
 
     @dataclass
-    class RefreshStarted(Message):
-        total: int
-
-    class RefreshProgress(Message):
-        def __init__(self, outcome: FeedOutcome, done: int, total: int, failed: int) -> None:
-            super().__init__()
-            self.outcome, self.done, self.total, self.failed = outcome, done, total, failed
-
-        def can_replace(self, message: Message) -> bool:
-            # A burst of progress collapses to the newest.
-            return isinstance(message, MainScreen.RefreshProgress)
-
-    @dataclass
-    class RefreshFinished(Message):
-        report: RefreshReport
+    class TrailUndone(Message):
+        undone: Undone | None
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
         self.showing_contact: str | None = None
+        self.card: ContactCard | None = None
         self.total = self.unread = 0
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -160,9 +136,7 @@ class MainScreen(Screen[None]):
                 yield FeedList(id="feed")
                 yield Static(id="feed-empty", markup=False)
             yield ContactPanel(id="contact")
-        with Horizontal(id="status"):
-            yield Static(id="status-text", markup=False)
-            yield ProgressBar(id="refresh-progress", show_eta=False)
+        yield StatusLine(id="status")
         yield Footer()
 
     @property
@@ -173,31 +147,33 @@ class MainScreen(Screen[None]):
     def panel(self) -> ContactPanel:
         return self.query_one(ContactPanel)
 
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    @property
+    def showing(self) -> bool:
+        """Composed and not yet taken down (news can arrive while the app closes)."""
+        return self.is_mounted and bool(self.query(FeedList))
+
     def on_mount(self) -> None:
-        self.query_one("#refresh-progress").display = False
-        self.panel.show_card(None)
-        self.set_status("Loading your feed…")
+        self.feed.display = False
+        self.show_panel()
+        self.status.show("Loading your feed…")
         self.load_feed()
-        if self.workspace.problems and self.workspace.contacts_exist:
-            self.app.notify(
-                "\n".join(str(p) for p in self.workspace.problems[:5]),
-                title="contacts.yaml has problems",
-                severity="error",
-                timeout=15,
-                markup=False,
-            )
-        if self.workspace.has_contacts:
-            self.run_refresh(force=False)
 
-    # ---- status line --------------------------------------------------
+    # ---- the status line ------------------------------------------------
 
-    def set_status(self, text: str) -> None:
-        self.query_one("#status-text", Static).update(Text(text))
-
-    def _idle_status(self) -> None:
-        shown = len(self.feed.entries)
-        listed = f"{shown} entries" if shown >= self.total else f"newest {shown} of {self.total}"
-        self.set_status(f"{listed} · {self.unread} unread")
+    def idle_status(self) -> None:
+        if not self.loaded:
+            return
+        shown = len(self.feed.rows)
+        listed = (
+            plural(shown, "entry", "entries")
+            if shown >= self.total
+            else f"newest {shown} of {self.total}"
+        )
+        self.status.show(f"{listed} · {self.unread} unread")
 
     def _read_changed(self, entry_id: int, read: bool) -> None:
         """Mark an entry (un)read in the list and keep the unread count right."""
@@ -210,59 +186,73 @@ class MainScreen(Screen[None]):
     def load_feed(self, keep: int | None = None) -> None:
         entries = queries.merged_feed(self.workspace.store)
         counts = queries.counts(self.workspace.store)
-        self.post_message(self.FeedLoaded(entries, keep, counts.entries, counts.unread))
+        self.post_message(
+            self.FeedLoaded(
+                entries,
+                keep,
+                counts.entries,
+                counts.unread,
+                counts.contacts - counts.archived_contacts,
+                counts.feeds,
+            )
+        )
 
     @on(FeedLoaded)
     def show_feed(self, message: FeedLoaded) -> None:
+        self.loaded = True
         self.total, self.unread = message.total, message.unread
         self.feed.show_entries(message.entries, message.keep)
         empty = self.query_one("#feed-empty", Static)
         empty.display = not message.entries
         self.feed.display = bool(message.entries)
         if not message.entries:
-            empty.update(self._empty_text())
+            empty.update(self.empty_text(message.contacts, message.feeds))
         else:
             self.feed.focus()
-        self._idle_status()
+        self.idle_status()
 
-    def _empty_text(self) -> Text:
+    def empty_text(self, contacts: int, feeds: int) -> Text:
+        """What to do next, with the user's own keys."""
         ws = self.workspace
+        keys = keys_for(self, ["add_contact", "edit_contacts", "refresh"])
+        add, edit = keys.get("add_contact", "a"), keys.get("edit_contacts", "E")
         if not ws.has_contacts:
             if ws.contacts_exist:
                 return Text.assemble(
                     ("contacts.yaml has problems.\n\n", "bold"),
-                    f"{ws.contacts_path} could not be loaded. Press E to see each problem "
+                    f"{ws.contacts_path} could not be loaded. Press {edit} to see each problem "
                     "where it is and fix it, or run: trailtui contacts check",
                 )
             return Text.assemble(
                 ("No contacts yet.\n\n", "bold"),
                 f"trailtui reads your key people from {ws.contacts_path}.\n",
-                "Press a to add someone, E to start the file from a commented example, "
-                "or run trailtui import FILE (OPML, vCard, LinkedIn CSV). "
+                f"Press {add} to add someone, {edit} to start the file from a commented "
+                "example, or run trailtui import FILE (OPML, vCard, LinkedIn CSV). "
                 "To look around first: trailtui --demo",
             )
-        book = ws.book
-        if book is not None and not book.contacts:
+        if not contacts:
             return Text.assemble(
                 ("No contacts yet.\n\n", "bold"),
-                "Press a to add someone who matters to you, or E to edit contacts.yaml.",
+                f"Press {add} to add someone who matters to you, or {edit} to edit contacts.yaml.",
             )
-        if book is not None and not book.feed_count:
+        if not feeds:
             return Text(
-                "None of your contacts has a feed yet. Press a to add someone with a site "
-                f"or feed, or add a 'feeds:' list in {ws.contacts_path} (press E)."
+                f"None of your contacts has a feed yet. Press {add} to add someone with a site "
+                f"or feed, or add a 'feeds:' list in {ws.contacts_path} (press {edit})."
             )
-        return Text("No entries yet. Press r to fetch your contacts' feeds.")
+        refresh = keys.get("refresh")
+        how = f"Press {refresh} to fetch" if refresh else "Fetching"
+        return Text(f"No entries yet. {how} your contacts' feeds.")
 
     @on(FeedList.EntryHighlighted)
     def entry_highlighted(self, message: FeedList.EntryHighlighted) -> None:
         entry = message.entry
         if entry is None:
-            self.showing_contact = None
-            self.panel.show_card(None)
+            self.showing_contact = self.card = None
         elif entry.contact_id != self.showing_contact:
             self.showing_contact = entry.contact_id
             self.load_card(entry.contact_id)
+        self.show_panel()
 
     @work(thread=True, exclusive=True, group="card", exit_on_error=False)
     def load_card(self, contact_id: str) -> None:
@@ -271,16 +261,21 @@ class MainScreen(Screen[None]):
         )
 
     @on(CardLoaded)
-    def show_card(self, message: CardLoaded) -> None:
+    def card_loaded(self, message: CardLoaded) -> None:
         if message.contact_id == self.showing_contact:
-            self.panel.show_card(message.card)
+            self.card = message.card
+            self.show_panel()
+
+    def show_panel(self) -> None:
+        card = self.card if self.card and self.card.contact.id == self.showing_contact else None
+        self.panel.show_card(card, self.feed.current, keys_for(self, ["like", "comment"]))
 
     # ---- trail --------------------------------------------------------
 
     def action_trail(self, kind_name: str) -> None:
         entry = self.feed.current
         if entry is None:
-            self.app.notify("Select an entry first.", severity="warning")
+            self.status.flash("Select an entry first.")
             return
         kind = Kind(kind_name)
         if kind in PROMPTS:
@@ -295,45 +290,58 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="trail", exit_on_error=False)
     def record_trail(self, entry: EntryRecord, kind: Kind, text: str | None) -> None:
-        engagement = leave_trail(
+        written = leave_trail(
             self.workspace.store, entry.contact_id, kind, entry_id=entry.id, text=text
         )
-        self.post_message(self.TrailLeft(engagement))
+        self.post_message(self.TrailLeft(written))
 
     @on(TrailLeft)
     def trail_left(self, message: TrailLeft) -> None:
-        engagement = message.engagement
+        engagement = message.written.engagement
+        kind = Kind(engagement.kind)
+        about = f" “{engagement.entry_title}”" if engagement.entry_title else ""
+        if not message.written.created:
+            undo = key_for(self, "undo")
+            hint = f" Press {undo} to undo it." if undo else ""
+            self.status.flash(f"Already {kind.past}{about}.{hint}")
+            return
         if engagement.entry_id is not None:
             self._read_changed(engagement.entry_id, True)
-        self.notify(f"{Kind(engagement.kind).past.capitalize()}.", timeout=2)
+        self.status.flash(f"{kind.past.capitalize()}{about}.")
         if engagement.contact_id == self.showing_contact:
             self.load_card(engagement.contact_id)
-        self._idle_status()
+        self.idle_status()
 
     def action_undo(self) -> None:
         self.undo_trail()
 
     @work(thread=True, group="trail", exit_on_error=False)
     def undo_trail(self) -> None:
-        undone = writes.undo_last_engagement(self.workspace.store)
-        if undone is None:
-            self.app.call_from_thread(self.notify, "Nothing to undo.", severity="warning")
-            return
-        self.app.call_from_thread(self._after_undo, undone)
+        self.post_message(self.TrailUndone(writes.undo_last_engagement(self.workspace.store)))
 
-    def _after_undo(self, undone: EngagementRecord) -> None:
-        self.notify(f"Undone: {Kind(undone.kind).past}.", timeout=2)
-        if undone.contact_id == self.showing_contact:
-            self.load_card(undone.contact_id)
+    @on(TrailUndone)
+    def trail_undone(self, message: TrailUndone) -> None:
+        undone = message.undone
+        if undone is None:
+            self.status.flash("Nothing to undo.")
+            return
+        engagement = undone.engagement
+        about = f" “{engagement.entry_title}”" if engagement.entry_title else ""
+        self.status.flash(f"Undone: {Kind(engagement.kind).past}{about}.")
+        if undone.entry_unread and engagement.entry_id is not None:
+            self._read_changed(engagement.entry_id, False)
+            self.idle_status()
+        if engagement.contact_id == self.showing_contact:
+            self.load_card(engagement.contact_id)
 
     def action_toggle_read(self) -> None:
         entry = self.feed.current
         if entry is not None:
             self._read_changed(entry.id, not entry.read)
             self.save_read(entry.id, not entry.read)
-            self._idle_status()
+            self.idle_status()
 
-    @work(thread=True, group="trail", exit_on_error=False)
+    @work(thread=True, group="read", exit_on_error=False)
     def save_read(self, entry_id: int, read: bool) -> None:
         writes.set_read(self.workspace.store, entry_id, read)
 
@@ -341,12 +349,7 @@ class MainScreen(Screen[None]):
         entry = self.feed.current
         if entry is None:
             return
-        link = safe_link(entry.link)
-        if link is None:
-            self.notify("This entry has no web link that is safe to open.", severity="warning")
-            return
-        webbrowser.open(link)
-        self.notify(f"Opened {link}", timeout=3, markup=False)
+        self.post_message(OpenLink(entry.link))
 
     # ---- contacts -----------------------------------------------------
 
@@ -357,7 +360,13 @@ class MainScreen(Screen[None]):
         if self.showing_contact is not None:
             self.load_card(self.showing_contact)
         if self.workspace.has_contacts:
-            self.run_refresh(force=False)  # new feeds are due at once; others wait
+            # New feeds are due at once; others wait. During a refresh, one follows.
+            self.post_message(RefreshRequested(force=False, by_user=False))
+
+    def keys_changed(self) -> None:
+        """settings.keys changed: the hints name the new keys."""
+        if self.showing:
+            self.show_panel()
 
     # ---- navigation ---------------------------------------------------
 
@@ -367,105 +376,53 @@ class MainScreen(Screen[None]):
     def action_cursor_up(self) -> None:
         self.feed.action_cursor_up()
 
+    def action_page_down(self) -> None:
+        self.feed.action_page_down()
+
+    def action_page_up(self) -> None:
+        self.feed.action_page_up()
+
+    def action_first(self) -> None:
+        self.feed.action_first()
+
+    def action_last(self) -> None:
+        self.feed.action_last()
+
     def action_help(self) -> None:
-        keys = []
-        seen = set()
-        for binding in [*self.BINDINGS, *self.app.BINDINGS]:
-            assert isinstance(binding, Binding)
-            if binding.action in seen:
-                continue
-            seen.add(binding.action)
-            keys.append(
-                (key_display(self.app, binding), binding.description, binding.tooltip or "")
-            )
-        self.app.push_screen(HelpScreen(keys))
+        from trailtui.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen.for_screen(self))
 
     def action_feed_health(self) -> None:
+        from trailtui.ui.screens.feed_health import FeedHealthScreen
+
         self.app.push_screen(FeedHealthScreen(self.workspace.store))
 
-    # ---- refresh ------------------------------------------------------
+    # ---- refresh (run by the app) ----------------------------------------
 
     def action_refresh(self) -> None:
         if not self.workspace.has_contacts:
-            self.notify("No contacts loaded, so there is nothing to fetch.", severity="warning")
+            self.status.flash("No contacts loaded, so there is nothing to fetch.")
             return
-        self.run_refresh(force=True)
+        self.post_message(RefreshRequested(force=True))
 
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def run_refresh(self, force: bool) -> None:
-        failed = 0
+    def refresh_started(self, total: int) -> None:
+        if total and self.showing:
+            self.status.progress(0, total)
+            self.status.show(f"Refreshing {plural(total, 'feed')}…")
 
-        def started(total: int) -> None:
-            self.post_message(self.RefreshStarted(total))
+    def refresh_progress(self, done: int, total: int, failed: int) -> None:
+        if not self.showing:
+            return
+        self.status.progress(done, total)
+        failures = f" · {failed} failed" if failed else ""
+        self.status.show(f"Refreshing feeds {done}/{total}{failures}")
 
-        def progress(outcome: FeedOutcome, done: int, total: int) -> None:
-            nonlocal failed
-            failed += outcome.result is Result.FAILED
-            self.post_message(self.RefreshProgress(outcome, done, total, failed))
-
-        report = refresh(
-            self.workspace.store,
-            force=force,
-            refresh_every=self.workspace.refresh_every,
-            on_start=started,
-            on_progress=progress,
-        )
-        self.post_message(self.RefreshFinished(report))
-
-    @on(RefreshStarted)
-    def refresh_started(self, message: RefreshStarted) -> None:
-        bar = self.query_one("#refresh-progress", ProgressBar)
-        if message.total:
-            bar.display = True
-            bar.update(total=message.total, progress=0)
-            self.set_status(f"Refreshing {message.total} feeds…")
-
-    @on(RefreshProgress)
-    def refresh_progress(self, message: RefreshProgress) -> None:
-        self.query_one("#refresh-progress", ProgressBar).update(
-            total=message.total, progress=message.done
-        )
-        failed = f" · {message.failed} failed" if message.failed else ""
-        self.set_status(f"Refreshing feeds {message.done}/{message.total}{failed}")
-
-    @on(RefreshFinished)
-    def refresh_finished(self, message: RefreshFinished) -> None:
-        report = message.report
-        self.query_one("#refresh-progress").display = False
+    def refresh_finished(self, report: RefreshReport | None) -> None:
+        if not self.showing:
+            return
+        self.status.progress_done()
         current = self.feed.current
         self.load_feed(keep=current.id if current else None)
-        if report.total:
-            feeds = "feed" if report.total == 1 else "feeds"
-            entries = "entry" if report.new_entries == 1 else "entries"
-            text = f"{report.total} {feeds} refreshed: {report.new_entries} new {entries}"
-            if report.failures:
-                text += f", {len(report.failures)} failed (press F to see why)"
-                details = "\n".join(f"{o.url}: {o.error}" for o in report.failures[:5])
-                self.notify(
-                    details, title="Some feeds failed", severity="warning", timeout=10, markup=False
-                )
-            for outcome in [o for o in report.outcomes if o.moved_to][:3]:
-                self.notify(
-                    f"{outcome.url} moved to {outcome.moved_to}; update contacts.yaml?",
-                    title="A feed moved",
-                    timeout=10,
-                    markup=False,
-                )
-            self.notify(text, timeout=4)
-
-    # ---- errors -------------------------------------------------------
-
-    def on_worker_state_changed(self, event: object) -> None:
-        from textual.worker import Worker, WorkerState
-
-        worker = getattr(event, "worker", None)
-        if not isinstance(worker, Worker) or worker.state is not WorkerState.ERROR:
-            return
-        error = worker.error
-        message = (
-            str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
-        )
-        self.notify(message, title=f"{worker.group} failed", severity="error", markup=False)
-        if worker.group == "refresh":
-            self.query_one("#refresh-progress").display = False
-            self._idle_status()
+        if report is None:
+            self.idle_status()

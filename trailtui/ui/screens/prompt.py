@@ -6,12 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from trailtui.ui.keys import key_for
+from trailtui.ui.screens.base import TrailModal
 
-class TextPrompt(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+class TextPrompt(TrailModal[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
     def __init__(self, title: str, placeholder: str = "", value: str = "") -> None:
         super().__init__()
@@ -23,7 +25,11 @@ class TextPrompt(ModalScreen[str | None]):
         with Vertical(id="prompt"):
             yield Label(self.title_text, id="prompt-title", markup=False)
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Label("Enter to save · Esc to cancel", classes="hint")
+            yield Label(id="prompt-hint", classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        cancel = key_for(self, "prompt.cancel", "Esc")
+        self.query_one("#prompt-hint", Label).update(f"Enter to save · {cancel} to cancel")
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:

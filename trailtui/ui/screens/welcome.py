@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from trailtui.store.sync import SyncReport
-from trailtui.ui.messages import SAVED, ContactsReloaded
+from trailtui.ui.messages import ContactsChange, ContactsWriteFailed, ContactsWritten, WriteContacts
+from trailtui.ui.screens.base import TrailModal
 from trailtui.workspace import Workspace
 
 
-class WelcomeScreen(ModalScreen[None]):
+class WelcomeScreen(TrailModal[None]):
     BINDINGS = [
-        Binding("escape", "dismiss_screen", "Not now"),
-        Binding("down,j", "app.focus_next", "Next", show=False),
-        Binding("up,k", "app.focus_previous", "Previous", show=False),
+        Binding("escape", "dismiss_screen", "Not now", id="welcome.later"),
+        Binding("down,j", "app.focus_next", "Next", show=False, id="welcome.next"),
+        Binding("up,k", "app.focus_previous", "Previous", show=False, id="welcome.previous"),
     ]
 
     def __init__(self, workspace: Workspace) -> None:
@@ -37,7 +36,9 @@ class WelcomeScreen(ModalScreen[None]):
                     "thanks and offer of help you leave them.\n\n",
                     "Your people live in one file you own and can edit by hand:\n",
                     (f"  {path}\n", "bold"),
-                    "It does not exist yet.",
+                    "It does not exist yet."
+                    if not self.workspace.contacts_path.exists()
+                    else "It is empty.",
                 ),
                 id="welcome-text",
             )
@@ -55,24 +56,23 @@ class WelcomeScreen(ModalScreen[None]):
 
     @on(Button.Pressed, "#starter")
     def create_starter(self) -> None:
-        self.write_starter()
+        self.query_one("#starter", Button).disabled = True
+        change = ContactsChange(
+            f"Creating {self.workspace.contacts_path.name}",
+            self.workspace.write_starter,
+            kept="Nothing was written.",
+        )
+        self.post_message(WriteContacts(change, self))
 
-    @work(thread=True, exclusive=True, group="starter", exit_on_error=False)
-    def write_starter(self) -> None:
-        try:
-            report = self.workspace.create_starter_contacts()
-        except (OSError, FileExistsError) as exc:
-            self.app.call_from_thread(
-                self.notify, f"Could not create the file: {exc}", severity="error", markup=False
-            )
-            return
-        self.app.call_from_thread(self._created, report)
-
-    def _created(self, report: SyncReport | None) -> None:
+    @on(ContactsWritten)
+    def created(self, message: ContactsWritten) -> None:
         self.dismiss()
-        self.app.post_message(ContactsReloaded(report, SAVED))
         self.notify(f"Created {self.workspace.contacts_path}.", markup=False)
         self.app.call_later(self.app.run_action, "edit_contacts")
+
+    @on(ContactsWriteFailed)
+    def not_created(self, message: ContactsWriteFailed) -> None:
+        self.query_one("#starter", Button).disabled = False
 
     @on(Button.Pressed, "#add")
     def add_first(self) -> None:

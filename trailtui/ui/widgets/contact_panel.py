@@ -1,27 +1,23 @@
-"""The contact panel: who wrote the selected entry, why they matter, the trail."""
+"""The contact panel: the selected post in full, who wrote it, why they matter, the trail."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from rich.console import Group, RenderableType
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
 from trailtui.contacts.durations import format_duration
+from trailtui.safety import steady_width
+from trailtui.store.records import EntryRecord
 from trailtui.trail.cadence import DAY, Health
-from trailtui.trail.kinds import describe
+from trailtui.trail.kinds import Kind, describe
 from trailtui.trail.service import ContactCard
 
-_HEALTH_STYLE = {
-    Health.NEVER: "yellow",
-    Health.FRESH: "green",
-    Health.DUE: "yellow",
-    Health.OVERDUE: "bold red",
-}
 
-
-def _ago(timestamp: int, at: int) -> str:
+def ago(timestamp: int, at: int) -> str:
     seconds = max(0, at - timestamp)
     if seconds < 60:
         return "just now"
@@ -33,37 +29,103 @@ def _ago(timestamp: int, at: int) -> str:
     return "yesterday" if days == 1 else f"{days} days ago"
 
 
-def _field(label: str, value: str) -> Text:
-    return Text.assemble((f"{label}\n", "bold"), value or "—")
+def _is_touch(kind: str) -> bool:
+    try:
+        return Kind(kind).is_touch
+    except ValueError:
+        return True
 
 
 class ContactPanel(Static):
-    """Renders a ContactCard; every value is plain Text, never markup."""
+    """Renders a ContactCard; every value is plain Text, never markup.
+
+    `keys` names the user's own keys for the hints ("press l to like")."""
+
+    COMPONENT_CLASSES = {
+        "contact-panel--name",
+        "contact-panel--label",
+        "contact-panel--muted",
+        "contact-panel--fresh",
+        "contact-panel--due",
+        "contact-panel--overdue",
+        "contact-panel--never",
+        "contact-panel--warning",
+    }
+
+    DEFAULT_CSS = """
+    ContactPanel > .contact-panel--name { text-style: bold reverse; }
+    ContactPanel > .contact-panel--label { text-style: bold; }
+    ContactPanel > .contact-panel--muted { color: $text-muted; }
+    ContactPanel > .contact-panel--fresh { color: $text-success; }
+    ContactPanel > .contact-panel--due { color: $text-warning; }
+    ContactPanel > .contact-panel--overdue { color: $text-error; text-style: bold; }
+    ContactPanel > .contact-panel--never { color: $text-warning; }
+    ContactPanel > .contact-panel--warning { color: $text-warning; text-style: italic; }
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.card: ContactCard | None = None
+        self.entry: EntryRecord | None = None
+        self.keys: dict[str, str] = {}
 
-    def show_card(self, card: ContactCard | None) -> None:
-        self.card = card
-        self.update(self.render_card(card) if card else self.empty_text)
+    def show_card(
+        self,
+        card: ContactCard | None,
+        entry: EntryRecord | None = None,
+        keys: dict[str, str] | None = None,
+    ) -> None:
+        self.card, self.entry = card, entry
+        if keys is not None:
+            self.keys = keys
+        self._render_now()
 
-    empty_text = Text("Select an entry to see who wrote it.", style="dim italic")
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:
+            self._render_now()  # theme colours are read when rendering
 
-    @staticmethod
-    def render_card(card: ContactCard) -> RenderableType:
+    def _render_now(self) -> None:
+        if self.card is None:
+            self.update(Text("Select an entry to see who wrote it.", style=self._style("muted")))
+        else:
+            self.update(self.render_card(self.card, self.entry))
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"contact-panel--{name}", partial=True)
+
+    def _field(self, label: str, value: str) -> Text:
+        return Text.assemble((f"{label}\n", self._style("label")), steady_width(value) or "—")
+
+    def render_card(self, card: ContactCard, entry: EntryRecord | None = None) -> RenderableType:
         contact, rhythm, at = card.contact, card.rhythm, card.at
-        parts: list[RenderableType] = [Text(contact.name, style="bold reverse")]
+        label = self._style("label")
+        muted = self._style("muted")
+        parts: list[RenderableType] = []
+        if entry is not None and entry.contact_id == contact.id:
+            # The whole title, which the feed's column may have cut short.
+            when = datetime.fromtimestamp(entry.sort_ts).strftime("%Y-%m-%d %H:%M")
+            source = " · ".join(p for p in (entry.feed_label, entry.author or "", when) if p)
+            parts += [
+                Text(steady_width(entry.title) or "(untitled)", style=label),
+                Text(steady_width(source), style=muted),
+                Text(""),
+            ]
+        parts.append(Text(steady_width(contact.name), style=self._style("name")))
         if contact.archived:
-            parts.append(Text("archived: no longer in contacts.yaml", style="italic yellow"))
+            parts.append(Text("archived: no longer in contacts.yaml", style=self._style("warning")))
         if contact.circles or contact.tags:
-            parts.append(Text(" · ".join([*contact.circles, *contact.tags]), style="italic"))
-        parts += [Text(""), _field("Why they matter", contact.why), Text("")]
-        parts += [_field("How I can help", contact.help), Text("")]
+            parts.append(
+                Text(" · ".join(steady_width(t) for t in [*contact.circles, *contact.tags]))
+            )
+        parts += [Text(""), self._field("Why they matter", contact.why), Text("")]
+        parts += [self._field("How I can help", contact.help), Text("")]
         cadence = (
-            format_duration_seconds(contact.cadence_seconds) if contact.cadence_seconds else "—"
+            format_duration(timedelta(seconds=contact.cadence_seconds))
+            if contact.cadence_seconds
+            else "—"
         )
-        status = Text(rhythm.health.value, style=_HEALTH_STYLE[rhythm.health])
+        status = Text(rhythm.health.value, style=self._style(rhythm.health.name.lower()))
         overdue = rhythm.days_overdue(at)
         if overdue:
             status.append(f" · {overdue} d overdue")
@@ -71,36 +133,52 @@ class ContactPanel(Static):
             status.append(f" · due in {max(1, (rhythm.due_at - at) // DAY)} d")
         if rhythm.snoozed_until is not None:
             until = datetime.fromtimestamp(rhythm.snoozed_until).strftime("%b %d")
-            status.append(f" · snoozed until {until}", style="italic")
+            status.append(f" · snoozed until {until}", style=muted)
         tier = f"tier {contact.tier} · " if contact.tier else ""
-        parts.append(Text.assemble(("Cadence ", "bold"), f"{tier}every {cadence}  ", status))
-        last = next((e for e in card.trail if not e.undone), None)
-        parts.append(
-            Text.assemble(
-                ("Last trail ", "bold"),
-                f"{describe(last.kind)} {_ago(last.created_at, at)}" if last else "none yet",
-            )
-        )
-        parts += [Text(""), Text("Recent trail", style="bold")]
+        parts.append(Text.assemble(("Cadence ", label), f"{tier}every {cadence}  ", status))
+        parts.append(Text.assemble(("Last touch ", label), self._last_touch(card)))
+        parts += [Text(""), Text("Recent trail", style=label)]
         if not card.trail:
-            parts.append(Text("Nothing yet: press l to like, c to comment.", style="dim italic"))
+            parts.append(Text(self._first_trail_hint(), style=muted))
         for engagement in card.trail:
             when = datetime.fromtimestamp(engagement.created_at).strftime("%b %d")
             line = Text(f"{when}  {describe(engagement.kind)}")
+            if not _is_touch(engagement.kind):
+                line.append(" (not a touch)", style=muted)
             if engagement.entry_title:
-                line.append(f" · {engagement.entry_title}", style="dim")
+                line.append(f" · {steady_width(engagement.entry_title)}", style=muted)
             if engagement.text:
-                line.append(f"\n        “{engagement.text}”", style="italic")
+                line.append(f"\n        “{steady_width(engagement.text)}”")
             if engagement.undone:
-                line.stylize("strike dim")
+                line.append("  undone", style=muted)
+                line.stylize(Style(strike=True, dim=True), 0, len(line) - len("  undone"))
             parts.append(line)
         if contact.notes:
-            parts += [Text(""), _field("Notes", contact.notes.strip())]
+            parts += [Text(""), self._field("Notes", contact.notes.strip())]
         if contact.links:
-            parts += [Text(""), Text("Links", style="bold")]
+            parts += [Text(""), Text("Links", style=label)]
             parts += [Text(f"{name}: {url}") for name, url in contact.links.items()]
         return Group(*parts)
 
+    def _last_touch(self, card: ContactCard) -> str:
+        """The last trail that counts as keeping in touch (notes do not), or
+        'none yet': the same fact the cadence line is computed from."""
+        touched = card.rhythm.last_touch_at
+        if touched is None:
+            return "none yet"
+        last = next(
+            (
+                e
+                for e in card.trail
+                if not e.undone and _is_touch(e.kind) and e.created_at == touched
+            ),
+            None,
+        )
+        kind = f"{describe(last.kind)} " if last else ""
+        return f"{kind}{ago(touched, card.at)}"
 
-def format_duration_seconds(seconds: int) -> str:
-    return format_duration(timedelta(seconds=seconds))
+    def _first_trail_hint(self) -> str:
+        like, comment = self.keys.get("like"), self.keys.get("comment")
+        if like and comment:
+            return f"Nothing yet: press {like} to like, {comment} to comment."
+        return "Nothing yet."

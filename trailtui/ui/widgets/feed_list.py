@@ -1,31 +1,84 @@
-"""The merged feed: one row per entry, newest first, unread in bold."""
+"""The merged feed: one line per entry, newest first, unread in bold.
+
+A line widget (Textual's line API): only the lines on screen are drawn, so
+a long feed costs what a short one does, and the title column always takes
+the rest of the width. Feed text is drawn as plain text, never markup, with
+its width steadied (`safety.steady_width`) so every terminal lines it up.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
+from trailtui.clock import now
+from trailtui.safety import steady_width
 from trailtui.store.records import EntryRecord
 
+WHEN_WIDTH = 6
+WHO_WIDTH = 18
+UNREAD_MARK = "● "
+READ_MARK = "  "
 
-def _when(timestamp: int, today: datetime) -> str:
+
+def when_text(timestamp: int, today: datetime) -> str:
+    """A short date: the time today, the day this year, else the year."""
     moment = datetime.fromtimestamp(timestamp)
     if moment.date() == today.date():
         return moment.strftime("%H:%M")
     if moment.year == today.year:
         return moment.strftime("%b %d")
-    return moment.strftime("%Y-%m-%d")
+    return moment.strftime("%Y")
 
 
-TITLE_MIN = 20
+class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Entries as lines, with a cursor. Attributes down: `show_entries`;
+    messages up: `EntryHighlighted` when the cursor lands on another entry.
 
+    No keys of its own (not even the scrolling ones it would inherit): the
+    screen's bindings move the cursor, so the user's keymap applies to them."""
 
-class FeedList(DataTable[Text]):
-    """Entries as rows keyed by entry id. Text cells: feed text is never markup."""
+    COMPONENT_CLASSES = {
+        "feed-list--cursor",
+        "feed-list--unread",
+        "feed-list--read",
+        "feed-list--meta",
+    }
+
+    DEFAULT_CSS = """
+    FeedList {
+        background: $surface;
+        overflow-x: hidden;
+        overflow-y: auto;
+    }
+    FeedList > .feed-list--unread {
+        text-style: bold;
+    }
+    FeedList > .feed-list--read {
+        color: $text-muted;
+    }
+    FeedList > .feed-list--meta {
+        color: $text-muted;
+    }
+    FeedList > .feed-list--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+        text-style: $block-cursor-blurred-text-style;
+    }
+    FeedList:focus > .feed-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    """
 
     @dataclass
     class EntryHighlighted(Message):
@@ -37,82 +90,159 @@ class FeedList(DataTable[Text]):
             return self.feed_list
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        super().__init__(id=id)
+        self.rows: list[EntryRecord] = []
         self.entries: dict[int, EntryRecord] = {}
+        self._index: dict[int, int] = {}
+        self.cursor = 0
+        self._lines: dict[tuple[int, bool, int], Strip] = {}
+        self._announced: int | None = None
 
-    def on_mount(self) -> None:
-        self.add_column("When", key="when", width=10)
-        self.add_column("Who", key="who", width=18)
-        self._title = self.add_column("Title", key="title", width=TITLE_MIN)
-
-    def on_resize(self) -> None:
-        self._fit_title()
-
-    def _fit_title(self) -> None:
-        """The title column takes the rest of the pane: titles are cropped at its
-        edge, and the table never scrolls sideways. (Measured from the titles, the
-        column was clamped to the console's width at measuring time, and could
-        stay narrower than the pane.)"""
-        title = self.columns.get(self._title)
-        if title is None:
-            return
-        others = sum(
-            c.get_render_width(self) for key, c in self.columns.items() if key != self._title
-        )
-        room = (
-            self.size.width - others - 2 * self.cell_padding - self.styles.scrollbar_size_vertical
-        )
-        width = max(TITLE_MIN, room)
-        if title.width != width:
-            title.width = width
-            self._clear_caches()  # rendered rows are cached by their widths
-            self._require_update_dimensions = True
-            self.refresh()
+    # ---- what is shown ---------------------------------------------------
 
     @property
     def current(self) -> EntryRecord | None:
-        if not self.row_count:
-            return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        return self.entries.get(int(key)) if key is not None else None
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
     def show_entries(self, entries: list[EntryRecord], keep: int | None = None) -> None:
-        """Replace the rows; keep the cursor on entry `keep` if it is still there."""
-        keep = keep if keep is not None else (self.current.id if self.current else None)
-        today = datetime.now()
-        self.clear()
+        """Replace the entries; keep the cursor on entry `keep` (default: the
+        current one) if it is still there, else on the same row."""
+        current = self.current
+        keep = keep if keep is not None else (current.id if current else None)
+        self.rows = list(entries)
         self.entries = {entry.id: entry for entry in entries}
-        for entry in entries:
-            self.add_row(*self._cells(entry, today), key=str(entry.id))
-        if keep is not None and keep in self.entries:
-            self.move_cursor(row=self.get_row_index(str(keep)))
-        self._announce()
+        self._index = {entry.id: index for index, entry in enumerate(entries)}
+        self._lines.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
+        if keep is not None and keep in self._index:
+            self.cursor = self._index[keep]
+        else:
+            self.cursor = min(self.cursor, max(0, len(self.rows) - 1))
+        self._announced = None
+        self.refresh()
+        self._follow_cursor()
 
     def mark_read(self, entry_id: int, read: bool = True) -> bool:
         """Show an entry as (un)read; whether that changed anything."""
-        entry = self.entries.get(entry_id)
-        if entry is None or entry.read == read:
+        index = self._index.get(entry_id)
+        if index is None or self.rows[index].read == read:
             return False
-        entry = replace(entry, read=read)
-        self.entries[entry_id] = entry
-        when, who, title = self._cells(entry, datetime.now())
-        self.update_cell(str(entry_id), "when", when)
-        self.update_cell(str(entry_id), "who", who)
-        self.update_cell(str(entry_id), "title", title)
+        entry = replace(self.rows[index], read=read)
+        self.rows[index] = self.entries[entry_id] = entry
+        self.refresh_line(index)
         return True
 
-    def _cells(self, entry: EntryRecord, today: datetime) -> tuple[Text, Text, Text]:
-        style = "dim" if entry.read else "bold"
-        marker = "  " if entry.read else "● "
-        return (
-            Text(_when(entry.sort_ts, today), style="dim"),
-            Text(entry.contact_name, style="italic" if entry.read else "", no_wrap=True),
-            Text.assemble((marker, "bold"), (entry.title, style)),
-        )
+    def refresh_line(self, index: int) -> None:
+        self._lines = {key: line for key, line in self._lines.items() if key[0] != index}
+        self.refresh(Region(0, index - self.scroll_offset.y, self.size.width, 1))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
+    # ---- moving ------------------------------------------------------------
+
+    def move_to(self, index: int) -> None:
+        if not self.rows:
+            return
+        index = max(0, min(index, len(self.rows) - 1))
+        if index != self.cursor:
+            previous, self.cursor = self.cursor, index
+            self.refresh_line(previous)
+            self.refresh_line(index)
+        self._follow_cursor()
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_page_down(self) -> None:
+        self.move_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_up(self) -> None:
+        self.move_to(self.cursor - max(1, self.scrollable_content_region.height - 1))
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(len(self.rows) - 1)
+
+    def _follow_cursor(self) -> None:
+        if self.rows and self.is_mounted:
+            self.scroll_to_region(
+                Region(0, self.cursor, self.scrollable_content_region.width, 1),
+                animate=False,
+                force=True,
+                immediate=True,
+            )
         self._announce()
 
     def _announce(self) -> None:
-        self.post_message(self.EntryHighlighted(self, self.current))
+        current = self.current
+        ident = current.id if current else None
+        if ident != self._announced or ident is None:
+            self._announced = ident
+            self.post_message(self.EntryHighlighted(self, current))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None:
+            self.move_to(self.scroll_offset.y + offset.y)
+
+    # ---- drawing -------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._lines.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
+        self._follow_cursor()
+
+    def on_focus(self) -> None:
+        self._lines.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._lines.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()  # a theme or focus change restyles every line
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = self.scroll_offset.y + y
+        if not 0 <= index < len(self.rows) or width <= 0:
+            return Strip.blank(width, self.rich_style)
+        key = (index, index == self.cursor, width)
+        line = self._lines.get(key)
+        if line is None:
+            line = self._render_entry(self.rows[index], index == self.cursor, width)
+            if len(self._lines) > 4 * max(1, self.size.height) + 64:
+                self._lines.clear()
+            self._lines[key] = line
+        return line
+
+    def _render_entry(self, entry: EntryRecord, cursor: bool, width: int) -> Strip:
+        base = self.rich_style
+        text_style = self.get_component_rich_style(
+            "feed-list--read" if entry.read else "feed-list--unread", partial=True
+        )
+        meta = self.get_component_rich_style("feed-list--meta", partial=True)
+        today = datetime.fromtimestamp(now())
+        who = Text(steady_width(entry.contact_name), style=text_style + Style(italic=entry.read))
+        who.truncate(WHO_WIDTH, overflow="ellipsis", pad=True)
+        line = Text.assemble(
+            " ",
+            (when_text(entry.sort_ts, today).ljust(WHEN_WIDTH), meta),
+            " ",
+            who,
+            " ",
+            (READ_MARK if entry.read else UNREAD_MARK, Style(bold=True)),
+            (steady_width(entry.title), text_style),
+            no_wrap=True,
+            end="",
+        )
+        line.truncate(width, overflow="ellipsis", pad=True)
+        if cursor:
+            line.stylize(self.get_component_rich_style("feed-list--cursor", partial=True))
+        strip = Strip(line.render(self.app.console), line.cell_len)
+        return strip.crop_extend(0, width, base).apply_style(base)

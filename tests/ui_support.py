@@ -1,0 +1,72 @@
+"""What the app's Pilot tests share: opening the app on real files, waiting
+for its workers, and reading what the screen and the user were shown."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
+from trailtui.ui.app import TrailApp
+from trailtui.ui.screens.main import MainScreen
+from trailtui.workspace import Workspace, open_workspace
+
+SIZE = (150, 40)
+HANG_GUARD = 60.0  # seconds: only ever reached if the app hangs
+
+
+def workspace_for(contacts: Path, tmp_path: Path) -> Workspace:
+    return open_workspace(contacts, f"sqlite:///{tmp_path / 'app.sqlite3'}")
+
+
+def screen_text(app: TrailApp) -> str:
+    """What the terminal shows, as plain text."""
+    svg = app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+
+
+def told(app: TrailApp) -> str:
+    """Everything the app told the user so far (titles and messages)."""
+    return "\n".join(f"{shown.title}: {shown.message}" for shown in app.message_log)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Until no worker runs and the messages their results sent are handled
+    (a finished worker's message may start another: wait for that one too)."""
+    app = pilot.app
+    while True:
+        # An exclusive worker cancelled by its successor is normal: wait on.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
+            return
+
+
+async def wait_for(pilot: Pilot[None], predicate: Callable[[], bool]) -> None:
+    """Until predicate() holds (the screen repaints a frame after its data changes)."""
+    deadline = time.monotonic() + HANG_GUARD
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("the app never got there")
+        await pilot.pause(0.02)
+
+
+async def shown(pilot: Pilot[None], expected: str) -> str:
+    """The screen's text once it shows `expected`."""
+    app = pilot.app
+    assert isinstance(app, TrailApp)
+    await wait_for(pilot, lambda: expected in screen_text(app))
+    return screen_text(app)
+
+
+def main_screen(app: TrailApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen), f"on {type(screen).__name__}"
+    return screen
