@@ -304,8 +304,17 @@ class Contact(_Model):
         return self
 
 
-# Actions whose keys `settings.keys` may change (the ids of the app's bindings).
+# Actions whose keys `settings.keys` may change: the ids of the app's
+# bindings (tests/test_keys.py proves the two lists match). The main screen's
+# and the app's have plain names; another screen's are prefixed with it.
 KEYMAP_ACTIONS = (
+    # the feed
+    "down",
+    "up",
+    "page_down",
+    "page_up",
+    "first",
+    "last",
     "like",
     "comment",
     "share",
@@ -324,7 +333,27 @@ KEYMAP_ACTIONS = (
     "edit_external",
     "add_contact",
     "show_help",
+    # the whole app
     "quit",
+    "command_palette",
+    # the other screens
+    "editor.save",
+    "editor.next_problem",
+    "editor.close",
+    "add.add",
+    "add.cancel",
+    "import.cancel",
+    "feeds.back",
+    "feeds.down",
+    "feeds.up",
+    "help.close",
+    "messages.close",
+    "prompt.cancel",
+    "confirm.no",
+    "confirm.other",
+    "welcome.later",
+    "welcome.next",
+    "welcome.previous",
 )
 _KEY = re.compile(r"^[^\s,]+(,[^\s,]+)*$")
 

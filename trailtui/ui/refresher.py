@@ -7,6 +7,8 @@ the refresh for real: its downloads stop and its worker processes end.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from functools import partial
 from typing import Any
 
@@ -21,6 +23,7 @@ from trailtui.workspace import Workspace
 # The app has threads, so its worker processes start from a fork server
 # (a clean process), never by forking the app itself.
 START_METHOD: StartMethod = "forkserver"
+STOP_PATIENCE = 30.0  # seconds quitting waits for a cancelled refresh to end
 
 
 class Refresher:
@@ -30,6 +33,9 @@ class Refresher:
         self.current: Refresh | None = None
         self.worker: Worker[None] | None = None
         self.again = False  # a follow-up is queued
+        self.runs = 0  # refreshes started this session
+        self._ended = threading.Event()  # the worker thread has left run()
+        self._ended.set()
         self.done = self.total = 0
 
     @property
@@ -55,6 +61,8 @@ class Refresher:
             start_method=START_METHOD,
         )
         self.current, self.done, self.total = refresh, 0, 0
+        self.runs += 1
+        self._ended.clear()
         self.worker = self.app.run_worker(
             partial(self._run, refresh),
             name="refreshing feeds",
@@ -66,7 +74,10 @@ class Refresher:
 
     def _run(self, refresh: Refresh) -> None:
         """In the worker's thread: the whole refresh, then its report."""
-        report: RefreshReport = refresh.run()
+        try:
+            report: RefreshReport = refresh.run()
+        finally:
+            self._ended.set()
         self.app.post_message(RefreshFinished(report))
 
     def _started(self, total: int) -> None:
@@ -93,12 +104,13 @@ class Refresher:
             self.again = False
             self.request(force=False, by_user=False)
 
-    async def stop(self) -> None:
-        """Cancel the refresh and wait until its thread and processes have ended."""
+    async def stop(self, patience: float = STOP_PATIENCE) -> None:
+        """Cancel the refresh and wait until its thread (and so its worker
+        processes, which it stops before it returns) has ended."""
         self.again = False
-        refresh, worker = self.current, self.worker
+        refresh = self.current
         if refresh is None:
             return
         refresh.cancel()
-        if worker is not None:
-            await self.app.workers.wait_for_complete([worker])
+        # Textual's own cancel of a thread worker only marks it: wait for the thread.
+        await asyncio.to_thread(self._ended.wait, patience)

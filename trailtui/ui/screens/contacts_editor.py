@@ -74,8 +74,15 @@ class ContactsEditor(TrailScreen[None]):
     """contacts.yaml in a YAML editor, with its problems listed underneath."""
 
     BINDINGS = [
+        # Priority: a key the user picks for saving must save, even one the text
+        # area would otherwise take (ctrl+w deletes a word there).
         Binding(
-            "ctrl+s", "save", "Save", tooltip="Save contacts.yaml and reload it", id="editor.save"
+            "ctrl+s",
+            "save",
+            "Save",
+            tooltip="Save contacts.yaml and reload it",
+            priority=True,
+            id="editor.save",
         ),
         Binding(
             "f8",

@@ -128,6 +128,7 @@ class MainScreen(TrailScreen[None]):
         self.card: ContactCard | None = None
         self.total = self.unread = 0
         self.loaded = False
+        self.refreshing: str | None = None  # the status line's text while a refresh runs
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -165,6 +166,9 @@ class MainScreen(TrailScreen[None]):
     # ---- the status line ------------------------------------------------
 
     def idle_status(self) -> None:
+        if self.refreshing is not None:
+            self.status.show(self.refreshing)
+            return
         if not self.loaded:
             return
         shown = len(self.feed.rows)
@@ -408,17 +412,20 @@ class MainScreen(TrailScreen[None]):
 
     def refresh_started(self, total: int) -> None:
         if total and self.showing:
+            self.refreshing = f"Refreshing {plural(total, 'feed')}…"
             self.status.progress(0, total)
-            self.status.show(f"Refreshing {plural(total, 'feed')}…")
+            self.status.show(self.refreshing)
 
     def refresh_progress(self, done: int, total: int, failed: int) -> None:
         if not self.showing:
             return
         self.status.progress(done, total)
         failures = f" · {failed} failed" if failed else ""
-        self.status.show(f"Refreshing feeds {done}/{total}{failures}")
+        self.refreshing = f"Refreshing feeds {done}/{total}{failures}"
+        self.status.show(self.refreshing)
 
     def refresh_finished(self, report: RefreshReport | None) -> None:
+        self.refreshing = None
         if not self.showing:
             return
         self.status.progress_done()

@@ -1,0 +1,198 @@
+"""One refresh at a time, never in the way: proved by order, never by a stopwatch.
+
+A gated server holds its answers until the test opens the gate, so "the
+refresh is still running" is a fact the test controls, not a race."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from trailtui.feeds.refresh import refresh_async
+from trailtui.store import queries
+from trailtui.ui.app import TrailApp
+
+from .conftest import write_feed
+from .ui_support import SIZE, main_screen, screen_text, settle, told, wait_for, workspace_for
+
+GATE_PATIENCE = 120.0  # seconds a held answer waits before giving up (a hang guard)
+
+
+class GatedServer(ThreadingHTTPServer):
+    """Serves registered feeds; while `gate` is closed, answers wait for it."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), GatedHandler)
+        self.bodies: dict[str, bytes] = {}
+        self.gate = threading.Event()
+        self.gate.set()
+        self.hits: Counter[str] = Counter()
+        self.waiting = 0
+        self.lock = threading.Lock()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}{path}"
+
+    def serve(self, path: str, body: bytes) -> str:
+        self.bodies[path] = body
+        return self.url(path)
+
+
+class GatedHandler(BaseHTTPRequestHandler):
+    server: GatedServer
+
+    def do_GET(self) -> None:
+        server = self.server
+        with server.lock:
+            server.hits[self.path] += 1
+            server.waiting += 1
+        try:
+            server.gate.wait(GATE_PATIENCE)
+        finally:
+            with server.lock:
+                server.waiting -= 1
+        body = server.bodies.get(self.path)
+        if body is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def gated() -> Iterator[GatedServer]:
+    server = GatedServer()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.gate.set()
+    server.shutdown()
+    server.server_close()
+
+
+def with_web_feeds(contacts: Path, server: GatedServer, count: int, *, start: int = 0) -> None:
+    """Add `count` people, each with one feed on the gated server."""
+    lines = []
+    for n in range(start, start + count):
+        feed = write_feed(contacts.parent / f"web{n}.rss", f"web{n}", [f"Web post {n}"])
+        url = server.serve(f"/web{n}.rss", feed.read_bytes())
+        lines.append(f"  - name: Web Writer {n}\n    feeds: [{url}]\n")
+    contacts.write_text(contacts.read_text(encoding="utf-8") + "".join(lines), encoding="utf-8")
+
+
+async def test_keys_work_while_a_refresh_is_provably_running(
+    small_world: Path, tmp_path: Path, gated: GatedServer
+) -> None:
+    with_web_feeds(small_world, gated, 1)
+    ws = workspace_for(small_world, tmp_path)
+    await refresh_async(ws.store, force=True)  # everything cached once
+    app = TrailApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        gated.gate.clear()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: gated.waiting == 1)  # the web feed's answer is held
+        assert app.refresher.running
+        first = screen.feed.current
+        await pilot.press("j", "l")
+        moved = screen.feed.current
+        assert moved is not None and moved != first
+        await wait_for(pilot, lambda: bool(queries.trail(ws.store, moved.contact_id)))
+        # Both keys were handled, and the refresh still waits for its answer.
+        assert gated.waiting == 1 and app.refresher.running
+        assert "Refreshing" in screen_text(app)
+        gated.gate.set()
+        await settle(pilot)
+        assert not app.refresher.running
+        assert [t.kind for t in queries.trail(ws.store, moved.contact_id)] == ["like"]
+    ws.close()
+
+
+async def test_a_second_refresh_is_not_started_while_one_runs(
+    small_world: Path, tmp_path: Path, gated: GatedServer
+) -> None:
+    with_web_feeds(small_world, gated, 1)
+    ws = workspace_for(small_world, tmp_path)
+    app = TrailApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # the first refresh, at start
+        assert gated.hits["/web0.rss"] == 1
+        gated.gate.clear()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: gated.waiting == 1)
+        await pilot.press("r", "r")
+        await pilot.pause()
+        assert told(app).count("Already refreshing") == 2
+        gated.gate.set()
+        await settle(pilot)
+        # Three presses, one refresh: the feed was asked for once more, not three times.
+        assert gated.hits["/web0.rss"] == 2
+        assert app.refresher.runs == 2
+    ws.close()
+
+
+async def test_reloads_during_a_refresh_queue_one_follow_up(
+    small_world: Path, tmp_path: Path, gated: GatedServer
+) -> None:
+    with_web_feeds(small_world, gated, 1)
+    ws = workspace_for(small_world, tmp_path)
+    app = TrailApp(ws, watch_every=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        runs = app.refresher.runs
+        gated.gate.clear()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: gated.waiting == 1)
+        # Three edits, each adding someone with a new feed, each reloaded.
+        for n in range(1, 4):
+            with_web_feeds(small_world, gated, 1, start=n)
+            await wait_for(
+                pilot, lambda n=n: queries.contact(ws.store, f"web-writer-{n}") is not None
+            )
+        assert app.refresher.again  # one follow-up queued, however many reloads
+        gated.gate.set()
+        await settle(pilot)
+        assert app.refresher.runs == runs + 2  # the one running, then one more
+        # The follow-up fetched the new people's feeds, once each.
+        assert [gated.hits[f"/web{n}.rss"] for n in range(1, 4)] == [1, 1, 1]
+        titles = {e.title for e in queries.merged_feed(ws.store)}
+        assert {"Web post 1", "Web post 2", "Web post 3"} <= titles
+    ws.close()
+
+
+async def test_quitting_mid_refresh_stops_its_workers(
+    small_world: Path, tmp_path: Path, gated: GatedServer
+) -> None:
+    # Enough never-fetched feeds that the refresh starts worker processes.
+    with_web_feeds(small_world, gated, 40)
+    gated.gate.clear()
+    ws = workspace_for(small_world, tmp_path)
+    app = TrailApp(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: gated.waiting >= 2)  # downloads held, in flight
+        refresh = app.refresher.current
+        assert refresh is not None and refresh.running
+        await pilot.press("q")
+    # The app has ended: so has the refresh, and every process it started.
+    assert not refresh.running
+    assert multiprocessing.active_children() == []
+    ws.close()
+    with sqlite3.connect(tmp_path / "app.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
