@@ -20,6 +20,7 @@ from trailtui.ui.screens.confirm import Confirm
 from trailtui.ui.screens.contacts_editor import ContactsEditor
 from trailtui.ui.screens.main import MainScreen
 from trailtui.ui.screens.welcome import WelcomeScreen
+from trailtui.ui.widgets.notice import Notice
 from trailtui.workspace import open_workspace
 
 from .feedserver import FeedServer
@@ -490,7 +491,7 @@ async def test_import_shows_the_plan_then_adds_and_keeps_the_file(
         screen.query_one("#import-path", Input).value = str(tmp_path / "missing.opml")
         await pilot.press("enter")
         await wait_for(
-            pilot, lambda: "no such file" in str(screen.query_one("#import-plan", Static).content)
+            pilot, lambda: "no such file" in screen.query_one("#import-summary", Notice).text
         )
         assert screen.query_one("#apply").disabled
         # The real file: the plan, then the contacts appended.
@@ -564,3 +565,71 @@ async def test_import_refuses_when_the_file_changed_since_the_plan(
     outcome = apply_plan(planned)
     assert outcome.added == 0 and outcome.error and "changed since the plan" in outcome.error
     assert contacts.read_text().endswith("# edited meanwhile\n")
+
+
+async def test_import_lets_people_be_left_out_and_renamed_before_applying(
+    contacts: Path, tmp_path: Path
+) -> None:
+    from textual.widgets import SelectionList
+
+    from trailtui.ui.screens.import_contacts import ImportScreen
+    from trailtui.ui.screens.prompt import TextPrompt
+
+    original = contacts.read_text()
+    app = make_app(contacts, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_import_contacts()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
+        screen.query_one("#import-path", Input).value = str(FIXTURES / "people.opml")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.planned is not None)
+        assert screen.planned is not None
+        first = {c["name"] for c in screen.planned.plan.new_contacts()}
+        assert {"Nikolai Fernández", "Kofi Ivanov", "meichen", "Workshop Talks"} <= first
+        choices = screen.query_one("#import-choices", SelectionList)
+        keys = [choices.get_option_at_index(i).value for i in range(choices.option_count)]
+        names = {screen.planned.plan.item(k).name: k for k in keys}
+        # Leave the talks channel out: untick it.
+        choices.highlighted = keys.index(names["Workshop Talks"])
+        await pilot.press("space")
+        await wait_for(
+            pilot,
+            lambda: (
+                screen.planned is not None
+                and "Workshop Talks" not in {c["name"] for c in screen.planned.plan.new_contacts()}
+            ),
+        )
+        # Rename the GitHub handle to the person's name.
+        choices.highlighted = keys.index(names["meichen"])
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        prompt.query_one(Input).value = "Mei Chen"
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: (
+                screen.planned is not None
+                and "Mei Chen" in {c["name"] for c in screen.planned.plan.new_contacts()}
+            ),
+        )
+        # A rename to a name someone already has is refused, with the reason.
+        choices.highlighted = keys.index(names["truiz"])
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        app.screen.query_one(Input).value = "Ada Quill"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Not renamed:" in screen.query_one("#import-summary").text)
+        assert contacts.read_text() == original  # choosing writes nothing
+        await pilot.click("#apply")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ImportScreen))
+        await settle(pilot)
+    saved = contacts.read_text()
+    assert "- name: Mei Chen\n" in saved and "id: mei-chen" in saved
+    assert "Workshop Talks" not in saved and "truiz" in saved
+    insertions(original, saved)
+    app.workspace.close()
