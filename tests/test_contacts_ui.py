@@ -355,6 +355,30 @@ async def test_add_a_contact_from_a_site_keeps_the_file_and_fetches_the_feed(
     app.workspace.close()
 
 
+async def test_add_form_takes_a_host_without_a_scheme_as_a_web_address(
+    contacts: Path, tmp_path: Path, server: FeedServer
+) -> None:
+    app = make_app(contacts, tmp_path)
+    store = app.workspace.store
+    bare = server.url("/feeds/rss").removeprefix("http://")  # 127.0.0.1:PORT/feeds/rss
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_add_form(app, pilot)
+        form.query_one("#name", Input).value = "Lee Bare"
+        form.query_one("#source", Input).value = bare
+        await pilot.click("#find")
+        await wait_for(pilot, lambda: form.probe is not None)
+        assert form.probe is not None and form.probe.ok, form.probe.error
+        assert server.requests_to("/feeds/rss")  # fetched over HTTP, not read as a file
+        await pilot.click("#add")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await settle(pilot)
+        await wait_for(
+            pilot, lambda: any(e.contact_id == "lee-bare" for e in queries.merged_feed(store))
+        )
+    assert f"http://{bare}" in contacts.read_text()
+    app.workspace.close()
+
+
 async def test_add_form_refuses_a_name_that_is_taken_and_a_bad_shorthand(
     contacts: Path, tmp_path: Path
 ) -> None:

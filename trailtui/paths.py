@@ -48,6 +48,23 @@ def contacts_path(option: str | Path | None = None) -> Path:
     return default_contacts_path()
 
 
+def display_path(path: Path) -> str:
+    """A path as a person reads it: under the home directory, with ~."""
+    home = Path.home()
+    try:
+        return "~/" + path.relative_to(home).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def tilde(text: str) -> str:
+    """Text (an error, a file:// URL) with the home directory written as ~."""
+    home = str(Path.home()).rstrip("/")
+    if not home or home == "/":
+        return text
+    return text.replace(f"file://{home}/", "file://~/").replace(f"{home}/", "~/")
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 

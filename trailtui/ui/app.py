@@ -28,6 +28,7 @@ from trailtui.clock import now
 from trailtui.contacts.watch import FileWatch
 from trailtui.links import Opened, open_in_browser, open_link
 from trailtui.logs import log_to_file
+from trailtui.paths import display_path, tilde
 from trailtui.store.sync import SyncReport
 from trailtui.text import plural
 from trailtui.ui.errors import Failure, ReportsFailures, report_failure
@@ -95,7 +96,7 @@ class TrailApp(ReportsFailures, App[None]):
     ) -> None:
         super().__init__()
         self.workspace = workspace
-        self.sub_title = "demo" if workspace.demo else str(workspace.contacts_path)
+        self.sub_title = "demo" if workspace.demo else display_path(workspace.contacts_path)
         self.contacts_watch = FileWatch(workspace.contacts_path)
         self.watch_every = watch_every
         self.browser = browser
@@ -308,7 +309,7 @@ class TrailApp(ReportsFailures, App[None]):
             key = self.main_key("feed_health")
             see = f" (press {key} to see why)" if key else ""
             text += f", {len(report.failures)} failed{see}"
-            details = "\n".join(f"{o.url}: {o.error}" for o in report.failures[:5])
+            details = "\n".join(tilde(f"{o.url}: {o.error}") for o in report.failures[:5])
             self.notify(
                 details, title="Some feeds failed", severity="warning", timeout=10, markup=False
             )

@@ -17,6 +17,7 @@ from textual.worker import Worker
 
 from trailtui.feeds.refresh import FeedOutcome, ProgressCallback, Refresh, RefreshReport, Result
 from trailtui.feeds.workers import StartMethod
+from trailtui.text import plural
 from trailtui.ui.messages import RefreshFinished, RefreshProgress, RefreshStarted
 from trailtui.workspace import Workspace
 
@@ -47,7 +48,9 @@ class Refresher:
         if one is running."""
         if self.current is not None:
             if by_user:
-                progress = f": {self.done} of {self.total} feeds done" if self.total else ""
+                progress = (
+                    f": {self.done} of {plural(self.total, 'feed')} done" if self.total else ""
+                )
                 self.app.notify(f"Already refreshing{progress}.", timeout=3)
             else:
                 self.again = True

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from trailtui.contacts import ContactsError, Problem, parse_contacts_for
 from trailtui.contacts.files import save_text
+from trailtui.paths import display_path
 from trailtui.text import plural
 from trailtui.ui.errors import Failure
 from trailtui.ui.keys import key_for
@@ -137,7 +138,7 @@ class ContactsEditor(TrailScreen[None]):
         return self.editor.text != self.saved_text
 
     def on_mount(self) -> None:
-        self.sub_title = f"editing {self.path}"
+        self.sub_title = f"editing {display_path(self.path)}"
         self.query_one("#problems").display = False
         self.editor.focus()
         self.check(self.initial_text)

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from trailtui.feeds.health import Diagnosis, diagnose
+from trailtui.paths import tilde
 from trailtui.safety import steady_width
 from trailtui.store import Store, queries
 from trailtui.store.records import FeedHealth
@@ -79,10 +80,10 @@ class FeedHealthScreen(TrailScreen[None]):
             elif feed.failures:
                 status = Text(f"failing ({feed.failures}x)", style=tone["error"])
             else:
-                status = Text(found.problem, style=tone["warning"])
+                status = Text(tilde(found.problem), style=tone["warning"])
             table.add_row(
                 Text(steady_width(feed.contact_name)),
-                Text(steady_width(feed.label or feed.title or feed.url)),
+                Text(steady_width(tilde(feed.label or feed.title or feed.url))),
                 status,
                 Text(str(feed.entry_count)),
                 Text(_when(feed.last_success_at)),
@@ -109,17 +110,19 @@ class FeedHealthScreen(TrailScreen[None]):
             return
         feed, found = self.rows[index]
         tone = tones(self)
-        detail = Text.assemble(("URL  ", "bold"), feed.url)
+        detail = Text.assemble(("URL  ", "bold"), tilde(feed.url))
         if feed.resolved_url:
-            detail.append_text(Text.assemble(("  feed found there  ", "bold"), feed.resolved_url))
+            detail.append_text(
+                Text.assemble(("  feed found there  ", "bold"), tilde(feed.resolved_url))
+            )
         if found is not None:
             detail.append("\n")
             detail.append_text(
-                Text.assemble(("Problem  ", tone["error"] + Style(bold=True)), found.problem)
+                Text.assemble(("Problem  ", tone["error"] + Style(bold=True)), tilde(found.problem))
             )
             detail.append("\n")
             detail.append_text(
-                Text.assemble(("Fix  ", tone["ok"] + Style(bold=True)), found.advice)
+                Text.assemble(("Fix  ", tone["ok"] + Style(bold=True)), tilde(found.advice))
             )
         self.query_one("#health-detail", Static).update(detail)
 

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Static
 
 from trailtui.feeds.refresh import RefreshReport
+from trailtui.paths import display_path
 from trailtui.store import queries, writes
 from trailtui.store.records import EntryRecord, TrailWrite, Undone
 from trailtui.text import plural
@@ -224,12 +225,12 @@ class MainScreen(TrailScreen[None]):
             if ws.contacts_exist:
                 return Text.assemble(
                     ("contacts.yaml has problems.\n\n", "bold"),
-                    f"{ws.contacts_path} could not be loaded. Press {edit} to see each problem "
+                    f"{display_path(ws.contacts_path)} could not be loaded. Press {edit} to see each problem "
                     "where it is and fix it, or run: trailtui contacts check",
                 )
             return Text.assemble(
                 ("No contacts yet.\n\n", "bold"),
-                f"trailtui reads your key people from {ws.contacts_path}.\n",
+                f"trailtui reads your key people from {display_path(ws.contacts_path)}.\n",
                 f"Press {add} to add someone, {edit} to start the file from a commented "
                 "example, or run trailtui import FILE (OPML, vCard, LinkedIn CSV). "
                 "To look around first: trailtui --demo",
@@ -242,7 +243,7 @@ class MainScreen(TrailScreen[None]):
         if not feeds:
             return Text(
                 f"None of your contacts has a feed yet. Press {add} to add someone with a site "
-                f"or feed, or add a 'feeds:' list in {ws.contacts_path} (press {edit})."
+                f"or feed, or add a 'feeds:' list in {display_path(ws.contacts_path)} (press {edit})."
             )
         refresh = keys.get("refresh")
         how = f"Press {refresh} to fetch" if refresh else "Fetching"

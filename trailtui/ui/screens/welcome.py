@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Button, Static
 
+from trailtui.paths import display_path
 from trailtui.ui.messages import ContactsChange, ContactsWriteFailed, ContactsWritten, WriteContacts
 from trailtui.ui.screens.base import TrailModal
 from trailtui.workspace import Workspace
@@ -35,7 +36,7 @@ class WelcomeScreen(TrailModal[None]):
                     "their posts merged into one feed, and a trail of every like, comment, "
                     "thanks and offer of help you leave them.\n\n",
                     "Your people live in one file you own and can edit by hand:\n",
-                    (f"  {path}\n", "bold"),
+                    (f"  {display_path(path)}\n", "bold"),
                     "It does not exist yet."
                     if not self.workspace.contacts_path.exists()
                     else "It is empty.",
@@ -67,7 +68,7 @@ class WelcomeScreen(TrailModal[None]):
     @on(ContactsWritten)
     def created(self, message: ContactsWritten) -> None:
         self.dismiss()
-        self.notify(f"Created {self.workspace.contacts_path}.", markup=False)
+        self.notify(f"Created {display_path(self.workspace.contacts_path)}.", markup=False)
         self.app.call_later(self.app.run_action, "edit_contacts")
 
     @on(ContactsWriteFailed)
