@@ -219,18 +219,19 @@ class MainScreen(TrailScreen[None]):
     def empty_text(self, contacts: int, feeds: int) -> Text:
         """What to do next, with the user's own keys."""
         ws = self.workspace
+        path = display_path(ws.contacts_path)
         keys = keys_for(self, ["add_contact", "edit_contacts", "refresh"])
         add, edit = keys.get("add_contact", "a"), keys.get("edit_contacts", "E")
         if not ws.has_contacts:
             if ws.contacts_exist:
                 return Text.assemble(
                     ("contacts.yaml has problems.\n\n", "bold"),
-                    f"{display_path(ws.contacts_path)} could not be loaded. Press {edit} to see each problem "
+                    f"{path} could not be loaded. Press {edit} to see each problem "
                     "where it is and fix it, or run: trailtui contacts check",
                 )
             return Text.assemble(
                 ("No contacts yet.\n\n", "bold"),
-                f"trailtui reads your key people from {display_path(ws.contacts_path)}.\n",
+                f"trailtui reads your key people from {path}.\n",
                 f"Press {add} to add someone, {edit} to start the file from a commented "
                 "example, or run trailtui import FILE (OPML, vCard, LinkedIn CSV). "
                 "To look around first: trailtui --demo",
@@ -243,7 +244,7 @@ class MainScreen(TrailScreen[None]):
         if not feeds:
             return Text(
                 f"None of your contacts has a feed yet. Press {add} to add someone with a site "
-                f"or feed, or add a 'feeds:' list in {display_path(ws.contacts_path)} (press {edit})."
+                f"or feed, or add a 'feeds:' list in {path} (press {edit})."
             )
         refresh = keys.get("refresh")
         how = f"Press {refresh} to fetch" if refresh else "Fetching"
