@@ -1,4 +1,12 @@
-"""The refresh pipeline's two kinds of worker: one thread, or forked processes."""
+"""The refresh pipeline's two kinds of worker: one thread, or worker processes
+(forked, or started by a fork server).
+
+Faults are planted inside a worker by the function the worker runs
+(`workers.work`, replaced by one of the `work_*` functions below, which change
+the worker's own copy of a module and then do the real work). A fork server's
+worker imports this module afresh, so nothing patched in the test process
+reaches it: only what the function itself does there.
+"""
 
 from __future__ import annotations
 
@@ -37,14 +45,6 @@ def store_with_feeds(tmp_path: Path, count: int) -> Store:
     return store
 
 
-_TEST_PROCESS = os.getpid()
-
-
-def in_a_worker() -> bool:
-    """True in a refresh's forked worker, False in the test (and refresh) process."""
-    return os.getpid() != _TEST_PROCESS
-
-
 def started_pools(monkeypatch: pytest.MonkeyPatch) -> list[workers.WorkerPool]:
     """Every worker pool the refresh starts, kept for the test to look at."""
     pools: list[workers.WorkerPool] = []
@@ -60,8 +60,70 @@ def started_pools(monkeypatch: pytest.MonkeyPatch) -> list[workers.WorkerPool]:
     return pools
 
 
+@pytest.fixture(params=workers.START_METHODS)
+def start_method(request: pytest.FixtureRequest) -> workers.StartMethod:
+    method: workers.StartMethod = request.param
+    return method
+
+
+# ---- faults planted in a worker (run there, never in the test process) ------
+
+REAL_WORK = workers.work
+
+
+def is_feed(feed: Any, n: int) -> bool:
+    return bool(feed.url.endswith(f"/f{n}.rss"))
+
+
+def work_dying_on_feed_7(*args: Any) -> None:
+    real_fetch = finish.fetch_feed
+
+    async def fetch_or_die(fetcher: Any, feed: Any, max_bytes: int) -> Any:
+        if is_feed(feed, 7):
+            os._exit(3)  # the worker dies (out of memory, killed) with feeds in hand
+        return await real_fetch(fetcher, feed, max_bytes)
+
+    finish.fetch_feed = fetch_or_die  # type: ignore[assignment]
+    REAL_WORK(*args)
+
+
+def work_failing_to_finish_feed_11(*args: Any) -> None:
+    real_finish = finish.finish_feeds
+
+    def finish_or_fail(jobs: list[Any], *rest: Any) -> Any:
+        if any(is_feed(job.feed, 11) for job in jobs):
+            raise RuntimeError("a bug in the worker's thread")
+        return real_finish(jobs, *rest)
+
+    finish.finish_feeds = finish_or_fail
+    REAL_WORK(*args)
+
+
+def work_hanging_on_feed_5(*args: Any) -> None:
+    real_fetch = finish.fetch_feed
+
+    async def fetch_or_hang(fetcher: Any, feed: Any, max_bytes: int) -> Any:
+        if is_feed(feed, 5):
+            await asyncio.sleep(3600)  # a bug that no deadline catches
+        return await real_fetch(fetcher, feed, max_bytes)
+
+    finish.fetch_feed = fetch_or_hang  # type: ignore[assignment]
+    REAL_WORK(*args)
+
+
+def work_without_a_database(*args: Any) -> None:
+    def open_fails(*_args: Any, **_kwargs: Any) -> Any:
+        raise StoreError("cannot open database: disk I/O error")
+
+    workers.open_store = open_fails
+    REAL_WORK(*args)
+
+
+# ---- tests ------------------------------------------------------------------
+
+
 def test_a_big_first_refresh_uses_worker_processes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: workers.StartMethod
 ) -> None:
     store = store_with_feeds(tmp_path, 30)
     assert workers.wanted(store, 30)
@@ -69,8 +131,14 @@ def test_a_big_first_refresh_uses_worker_processes(
     pools = started_pools(monkeypatch)
 
     seen: list[int] = []
-    report = refresh(store, force=True, on_progress=lambda o, done, total: seen.append(done))
-    assert report.total == 30 and not report.failures
+    report = refresh(
+        store,
+        force=True,
+        on_progress=lambda o, done, total: seen.append(done),
+        start_method=start_method,
+    )
+    assert report.total == 30 and report.due == 30 and not report.failures
+    assert not report.cancelled
     assert report.new_entries == 60 and queries.counts(store).entries == 60
     assert seen == list(range(1, 31))  # progress reported for every feed, in order
     assert {o.parser for o in report.outcomes} == {"fast"}
@@ -78,55 +146,52 @@ def test_a_big_first_refresh_uses_worker_processes(
         f.id for f in queries.feeds_to_fetch(store, at=0, force=True)
     )  # each feed once
     (pool,) = pools
+    assert pool.start_method == start_method
     assert len(pool.processes) == min(os.cpu_count() or 1, workers.MAX_WORKERS)
     assert [p.exitcode for p in pool.processes] == [0] * len(pool.processes)
+    assert sum(pool.reported_by) == 30  # every feed done by a worker, none by the refresh
+    assert os.getpid() not in [p.pid for p in pool.processes]
 
     # The second refresh: nothing new, one thread, nothing rewritten.
-    again = refresh(store, force=True)
+    again = refresh(store, force=True, start_method=start_method)
     assert len(pools) == 1
     assert {o.result for o in again.outcomes} == {Result.UNCHANGED}
     assert again.new_entries == 0
     store.close()
 
 
+def test_no_start_method_means_one_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = store_with_feeds(tmp_path, 30)
+    pools = started_pools(monkeypatch)
+    report = refresh(store, force=True, start_method=None)
+    assert report.total == 30 and not report.failures and pools == []
+    assert queries.counts(store).entries == 60
+    store.close()
+
+
 def test_the_feeds_of_a_worker_that_dies_are_finished_anyway(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: workers.StartMethod
 ) -> None:
     store = store_with_feeds(tmp_path, 30)
-    doomed = queries.feeds_to_fetch(store, at=0, force=True)[7].url
-    real_fetch = finish.fetch_feed
-
-    async def fetch_or_die(fetcher: Any, feed: Any, max_bytes: int) -> Any:
-        if feed.url == doomed and in_a_worker():
-            os._exit(3)  # the worker dies (out of memory, killed) with feeds in hand
-        return await real_fetch(fetcher, feed, max_bytes)
-
-    monkeypatch.setattr(finish, "fetch_feed", fetch_or_die)
+    monkeypatch.setattr(workers, "work", work_dying_on_feed_7)
     pools = started_pools(monkeypatch)
-    report = refresh(store, force=True)
+    report = refresh(store, force=True, start_method=start_method)
     assert report.total == 30 and not report.failures
     assert queries.counts(store).entries == 60
     assert len({o.feed_id for o in report.outcomes}) == 30
     (pool,) = pools
     assert 3 in [p.exitcode for p in pool.processes]
+    assert sum(pool.reported_by) < 30  # the refresh finished some itself
     store.close()
 
 
 def test_a_worker_whose_finishing_fails_ends_and_its_feeds_are_finished_anyway(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: workers.StartMethod
 ) -> None:
     store = store_with_feeds(tmp_path, 30)
-    doomed = queries.feeds_to_fetch(store, at=0, force=True)[11].id
-    real_finish = finish.finish_feeds
-
-    def finish_or_fail(jobs: list[Any], *args: Any) -> Any:
-        if in_a_worker() and any(job.feed.id == doomed for job in jobs):
-            raise RuntimeError("a bug in the worker's thread")
-        return real_finish(jobs, *args)
-
-    monkeypatch.setattr(finish, "finish_feeds", finish_or_fail)
+    monkeypatch.setattr(workers, "work", work_failing_to_finish_feed_11)
     pools = started_pools(monkeypatch)
-    report = refresh(store, force=True)
+    report = refresh(store, force=True, start_method=start_method)
     assert report.total == 30 and not report.failures
     assert queries.counts(store).entries == 60
     (pool,) = pools
@@ -135,20 +200,12 @@ def test_a_worker_whose_finishing_fails_ends_and_its_feeds_are_finished_anyway(
 
 
 def test_a_worker_that_hangs_is_stopped_and_its_feeds_finished_anyway(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: workers.StartMethod
 ) -> None:
     store = store_with_feeds(tmp_path, 30)
-    stuck = queries.feeds_to_fetch(store, at=0, force=True)[5].url
-    real_fetch = finish.fetch_feed
-
-    async def fetch_or_hang(fetcher: Any, feed: Any, max_bytes: int) -> Any:
-        if feed.url == stuck and in_a_worker():
-            await asyncio.sleep(3600)  # a bug that no deadline catches
-        return await real_fetch(fetcher, feed, max_bytes)
-
-    monkeypatch.setattr(finish, "fetch_feed", fetch_or_hang)
+    monkeypatch.setattr(workers, "work", work_hanging_on_feed_5)
     pools = started_pools(monkeypatch)
-    report = refresh(store, force=True, limits=FetchLimits(deadline=0.5))
+    report = refresh(store, force=True, limits=FetchLimits(deadline=0.5), start_method=start_method)
     assert report.total == 30 and not report.failures
     assert queries.counts(store).entries == 60
     (pool,) = pools
@@ -157,29 +214,26 @@ def test_a_worker_that_hangs_is_stopped_and_its_feeds_finished_anyway(
 
 
 def test_workers_that_cannot_open_the_database_leave_quietly(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    start_method: workers.StartMethod,
 ) -> None:
     store = store_with_feeds(tmp_path, 30)
-    real_open = workers.open_store
-
-    def open_or_fail(*args: Any, **kwargs: Any) -> Any:
-        if in_a_worker():
-            raise StoreError("cannot open database: disk I/O error")
-        return real_open(*args, **kwargs)
-
-    monkeypatch.setattr(workers, "open_store", open_or_fail)
+    monkeypatch.setattr(workers, "work", work_without_a_database)
     pools = started_pools(monkeypatch)
-    report = refresh(store, force=True)
+    report = refresh(store, force=True, start_method=start_method)
     assert report.total == 30 and not report.failures  # finished by the refresh itself
     assert queries.counts(store).entries == 60
     (pool,) = pools
     assert {p.exitcode for p in pool.processes} == {1}
+    assert pool.reported_by == [0] * len(pool.processes)
     assert "Traceback" not in capfd.readouterr().err  # nothing printed over the app
     store.close()
 
 
 def test_a_refresh_that_stops_early_stops_its_workers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: workers.StartMethod
 ) -> None:
     store = store_with_feeds(tmp_path, 40)
     pools = started_pools(monkeypatch)
@@ -189,11 +243,11 @@ def test_a_refresh_that_stops_early_stops_its_workers(
             raise KeyboardInterrupt  # the user pressed Ctrl-C
 
     with pytest.raises(KeyboardInterrupt):
-        refresh(store, force=True, on_progress=give_up)
+        refresh(store, force=True, on_progress=give_up, start_method=start_method)
     (pool,) = pools
     assert not any(p.is_alive() for p in pool.processes)
     # What the workers stored is intact, and the next refresh finishes the rest.
-    report = refresh(store, force=True)
+    report = refresh(store, force=True, start_method=start_method)
     assert report.total == 40 and not report.failures
     assert queries.counts(store).entries == 80
     store.close()
