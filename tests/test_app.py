@@ -249,7 +249,12 @@ async def test_open_link_only_opens_safe_schemes_and_says_what_happened(
     )
     opened: list[str] = []
     ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws, browser=lambda url: opened.append(url) is None)
+
+    def browser(url: str) -> bool:
+        opened.append(url)
+        return True
+
+    app = TrailApp(ws, browser=browser)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("o")  # Ada on engines: the javascript: link

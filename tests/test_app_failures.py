@@ -52,8 +52,9 @@ async def test_a_failed_save_in_the_editor_is_told_and_keeps_the_text(
         await settle(pilot)
         assert "contacts.yaml: No space left on device." in told(app)
         assert "Your text is still here in the editor" in told(app)
-        assert app.screen is editor and editor.modified and not editor.saving
+        assert editor.modified and not editor.saving
         assert "# a new comment" in editor.editor.text
+        assert app.screen is editor
     assert small_world.read_bytes() == original
     assert "Saving contacts.yaml failed" in logged() and "Traceback" in logged()
     ws.close()

@@ -10,14 +10,16 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from trailtui.feeds.refresh import refresh_async
+from trailtui.feeds.refresh import Refresh, refresh_async
 from trailtui.store import queries
 from trailtui.ui.app import TrailApp
+from trailtui.workspace import Workspace
 
 from .conftest import write_feed
 from .ui_support import SIZE, main_screen, screen_text, settle, told, wait_for, workspace_for
@@ -86,6 +88,19 @@ def gated() -> Iterator[GatedServer]:
     server.server_close()
 
 
+def known(ws: Workspace, contact_id: str) -> bool:
+    return queries.contact(ws.store, contact_id) is not None
+
+
+def still_running(refresh: Refresh) -> bool:
+    return refresh.running
+
+
+def refreshing(app: TrailApp) -> bool:
+    """Read afresh each time (the app changes it between awaits)."""
+    return app.refresher.running
+
+
 def with_web_feeds(contacts: Path, server: GatedServer, count: int, *, start: int = 0) -> None:
     """Add `count` people, each with one feed on the gated server."""
     lines = []
@@ -109,18 +124,18 @@ async def test_keys_work_while_a_refresh_is_provably_running(
         gated.gate.clear()
         await pilot.press("r")
         await wait_for(pilot, lambda: gated.waiting == 1)  # the web feed's answer is held
-        assert app.refresher.running
+        assert refreshing(app)
         first = screen.feed.current
         await pilot.press("j", "l")
         moved = screen.feed.current
         assert moved is not None and moved != first
         await wait_for(pilot, lambda: bool(queries.trail(ws.store, moved.contact_id)))
         # Both keys were handled, and the refresh still waits for its answer.
-        assert gated.waiting == 1 and app.refresher.running
+        assert gated.waiting == 1 and refreshing(app)
         assert "Refreshing" in screen_text(app)
         gated.gate.set()
         await settle(pilot)
-        assert not app.refresher.running
+        assert not refreshing(app)
         assert [t.kind for t in queries.trail(ws.store, moved.contact_id)] == ["like"]
     ws.close()
 
@@ -163,9 +178,7 @@ async def test_reloads_during_a_refresh_queue_one_follow_up(
         # Three edits, each adding someone with a new feed, each reloaded.
         for n in range(1, 4):
             with_web_feeds(small_world, gated, 1, start=n)
-            await wait_for(
-                pilot, lambda n=n: queries.contact(ws.store, f"web-writer-{n}") is not None
-            )
+            await wait_for(pilot, partial(known, ws, f"web-writer-{n}"))
         assert app.refresher.again  # one follow-up queued, however many reloads
         gated.gate.set()
         await settle(pilot)
@@ -191,7 +204,7 @@ async def test_quitting_mid_refresh_stops_its_workers(
         assert refresh is not None and refresh.running
         await pilot.press("q")
     # The app has ended: so has the refresh, and every process it started.
-    assert not refresh.running
+    assert refresh.cancelled and not still_running(refresh)
     assert multiprocessing.active_children() == []
     ws.close()
     with sqlite3.connect(tmp_path / "app.sqlite3") as db:

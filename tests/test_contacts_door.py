@@ -178,9 +178,9 @@ async def test_escape_in_the_editor_leaves_at_once_even_with_a_problem_listed(
         # With unsaved edits, one press asks first.
         await pilot.press("E")
         await settle(pilot)
-        editor = app.screen
-        assert isinstance(editor, ContactsEditor)
-        editor.editor.insert("# unsaved\n")
+        again = app.screen
+        assert isinstance(again, ContactsEditor)
+        again.editor.insert("# unsaved\n")
         await pilot.press("escape")
         await shown(pilot, "Leave and lose them?")
     ws.close()

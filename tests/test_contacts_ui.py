@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList, SelectionList, Static
 
 from trailtui.contacts.starter import STARTER
 from trailtui.store import queries
-from trailtui.ui.app import TrailApp
+from trailtui.ui.app import WATCH_EVERY, TrailApp
 from trailtui.ui.screens.add_contact import AddContactScreen
 from trailtui.ui.screens.confirm import Confirm
 from trailtui.ui.screens.contacts_editor import ContactsEditor
@@ -37,9 +37,9 @@ def contacts(small_world: Path) -> Path:
     return small_world
 
 
-def make_app(contacts: Path, tmp_path: Path, **kwargs: float) -> TrailApp:
+def make_app(contacts: Path, tmp_path: Path, *, watch_every: float = WATCH_EVERY) -> TrailApp:
     workspace = open_workspace(contacts, f"sqlite:///{tmp_path / 'ui.sqlite3'}")
-    return TrailApp(workspace, **kwargs)
+    return TrailApp(workspace, watch_every=watch_every)
 
 
 def problem_list(editor: ContactsEditor) -> list[str]:
@@ -135,6 +135,7 @@ async def test_a_duplicate_key_is_located_and_saving_it_needs_confirmation(
         area.move_cursor((row, len(area.document.get_line(row))))
         area.insert("\n    cadence: 3d")
         await wait_for(pilot, lambda: editor.verdict is not None and not editor.verdict.ok)
+        assert editor.verdict is not None
         assert "duplicate key 'cadence'" in editor.verdict.problems[0].message
         # Refused first: "Keep editing" is the default button.
         await pilot.press("ctrl+s")
@@ -187,9 +188,9 @@ async def test_an_unreadable_file_is_not_opened_for_editing(contacts: Path, tmp_
         await settle(pilot)
         contacts.write_bytes(b"contacts:\n  - name: Zo\xeb\n")
         await pilot.press("E")
-        await pilot.pause()
+        await wait_for(pilot, lambda: "it is not UTF-8 text" in told(app))
+        await settle(pilot)
         assert isinstance(app.screen, MainScreen)
-        assert "it is not UTF-8 text" in told(app)
     app.workspace.close()
 
 
@@ -367,7 +368,8 @@ async def test_add_form_takes_a_host_without_a_scheme_as_a_web_address(
         form.query_one("#source", Input).value = bare
         await pilot.click("#find")
         await wait_for(pilot, lambda: form.probe is not None)
-        assert form.probe is not None and form.probe.ok, form.probe.error
+        probe = form.probe
+        assert probe is not None and probe.ok, probe.error if probe else ""
         assert server.requests_to("/feeds/rss")  # fetched over HTTP, not read as a file
         await pilot.click("#add")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
@@ -647,7 +649,8 @@ async def test_import_lets_people_be_left_out_and_renamed_before_applying(
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         app.screen.query_one(Input).value = "Ada Quill"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "Not renamed:" in screen.query_one("#import-summary").text)
+        summary = screen.query_one("#import-summary", Notice)
+        await wait_for(pilot, lambda: "Not renamed:" in summary.text)
         assert contacts.read_text() == original  # choosing writes nothing
         await pilot.click("#apply")
         await wait_for(pilot, lambda: not isinstance(app.screen, ImportScreen))

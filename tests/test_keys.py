@@ -41,7 +41,7 @@ def test_every_binding_has_an_id_and_the_schema_lists_exactly_those() -> None:
     bindings = ui_bindings()
     missing = [f"{owner}: {b.key} -> {b.action}" for owner, b in bindings if not b.id]
     assert missing == []
-    ids = [b.id for _, b in bindings]
+    ids = [b.id or "" for _, b in bindings]
     assert len(ids) == len(set(ids)), "two bindings share an id"
     # settings.keys accepts exactly the ids of the bindings (so all can be remapped).
     assert sorted(KEYMAP_ACTIONS) == sorted(ids)

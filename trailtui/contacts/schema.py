@@ -343,6 +343,7 @@ KEYMAP_ACTIONS = (
     "add.add",
     "add.cancel",
     "import.cancel",
+    "import.rename",
     "feeds.back",
     "feeds.down",
     "feeds.up",
