@@ -7,14 +7,14 @@ from rich.console import Console
 from trailtui.store.records import ContactRecord
 from trailtui.trail.cadence import DAY, rhythm
 from trailtui.trail.service import ContactCard
-from trailtui.ui.widgets.contact_panel import ContactPanel
+from trailtui.ui.widgets.contact_panel import render_card
 
 T0 = 1_800_000_000
 
 
 def rendered(card: ContactCard) -> str:
     console = Console(width=80, record=True, color_system=None)
-    console.print(ContactPanel.render_card(card))
+    console.print(render_card(card))
     return console.export_text()
 
 

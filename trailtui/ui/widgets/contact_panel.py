@@ -89,96 +89,110 @@ class ContactPanel(Static):
         if self.card is None:
             self.update(Text("Select an entry to see who wrote it.", style=self._style("muted")))
         else:
-            self.update(self.render_card(self.card, self.entry))
+            styles = {name: self._style(name) for name in STYLE_NAMES}
+            self.update(render_card(self.card, self.entry, styles=styles, keys=self.keys))
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"contact-panel--{name}", partial=True)
 
-    def _field(self, label: str, value: str) -> Text:
-        return Text.assemble((f"{label}\n", self._style("label")), steady_width(value) or "—")
 
-    def render_card(self, card: ContactCard, entry: EntryRecord | None = None) -> RenderableType:
-        contact, rhythm, at = card.contact, card.rhythm, card.at
-        label = self._style("label")
-        muted = self._style("muted")
-        parts: list[RenderableType] = []
-        if entry is not None and entry.contact_id == contact.id:
-            # The whole title, which the feed's column may have cut short.
-            when = datetime.fromtimestamp(entry.sort_ts).strftime("%Y-%m-%d %H:%M")
-            source = " · ".join(p for p in (entry.feed_label, entry.author or "", when) if p)
-            parts += [
-                Text(steady_width(entry.title) or "(untitled)", style=label),
-                Text(steady_width(source), style=muted),
-                Text(""),
-            ]
-        parts.append(Text(steady_width(contact.name), style=self._style("name")))
-        if contact.archived:
-            parts.append(Text("archived: no longer in contacts.yaml", style=self._style("warning")))
-        if contact.circles or contact.tags:
-            parts.append(
-                Text(" · ".join(steady_width(t) for t in [*contact.circles, *contact.tags]))
-            )
-        parts += [Text(""), self._field("Why they matter", contact.why), Text("")]
-        parts += [self._field("How I can help", contact.help), Text("")]
-        cadence = (
-            format_duration(timedelta(seconds=contact.cadence_seconds))
-            if contact.cadence_seconds
-            else "—"
-        )
-        status = Text(rhythm.health.value, style=self._style(rhythm.health.name.lower()))
-        overdue = rhythm.days_overdue(at)
-        if overdue:
-            status.append(f" · {overdue} d overdue")
-        elif rhythm.due_at is not None and rhythm.health is Health.FRESH:
-            status.append(f" · due in {max(1, (rhythm.due_at - at) // DAY)} d")
-        if rhythm.snoozed_until is not None:
-            until = datetime.fromtimestamp(rhythm.snoozed_until).strftime("%b %d")
-            status.append(f" · snoozed until {until}", style=muted)
-        tier = f"tier {contact.tier} · " if contact.tier else ""
-        parts.append(Text.assemble(("Cadence ", label), f"{tier}every {cadence}  ", status))
-        parts.append(Text.assemble(("Last touch ", label), self._last_touch(card)))
-        parts += [Text(""), Text("Recent trail", style=label)]
-        if not card.trail:
-            parts.append(Text(self._first_trail_hint(), style=muted))
-        for engagement in card.trail:
-            when = datetime.fromtimestamp(engagement.created_at).strftime("%b %d")
-            line = Text(f"{when}  {describe(engagement.kind)}")
-            if not _is_touch(engagement.kind):
-                line.append(" (not a touch)", style=muted)
-            if engagement.entry_title:
-                line.append(f" · {steady_width(engagement.entry_title)}", style=muted)
-            if engagement.text:
-                line.append(f"\n        “{steady_width(engagement.text)}”")
-            if engagement.undone:
-                line.append("  undone", style=muted)
-                line.stylize(Style(strike=True, dim=True), 0, len(line) - len("  undone"))
-            parts.append(line)
-        if contact.notes:
-            parts += [Text(""), self._field("Notes", contact.notes.strip())]
-        if contact.links:
-            parts += [Text(""), Text("Links", style=label)]
-            parts += [Text(f"{name}: {url}") for name, url in contact.links.items()]
-        return Group(*parts)
+STYLE_NAMES = ("name", "label", "muted", "fresh", "due", "overdue", "never", "warning")
 
-    def _last_touch(self, card: ContactCard) -> str:
-        """The last trail that counts as keeping in touch (notes do not), or
-        'none yet': the same fact the cadence line is computed from."""
-        touched = card.rhythm.last_touch_at
-        if touched is None:
-            return "none yet"
-        last = next(
-            (
-                e
-                for e in card.trail
-                if not e.undone and _is_touch(e.kind) and e.created_at == touched
-            ),
-            None,
-        )
-        kind = f"{describe(last.kind)} " if last else ""
-        return f"{kind}{ago(touched, card.at)}"
 
-    def _first_trail_hint(self) -> str:
-        like, comment = self.keys.get("like"), self.keys.get("comment")
-        if like and comment:
-            return f"Nothing yet: press {like} to like, {comment} to comment."
-        return "Nothing yet."
+def render_card(
+    card: ContactCard,
+    entry: EntryRecord | None = None,
+    *,
+    styles: dict[str, Style] | None = None,
+    keys: dict[str, str] | None = None,
+) -> RenderableType:
+    """The card as plain Text (styles: the panel's theme colours, by name)."""
+    style = styles or {}
+    plain = Style()
+
+    def named(name: str) -> Style:
+        return style.get(name, plain)
+
+    def field(label: str, value: str) -> Text:
+        return Text.assemble((f"{label}\n", named("label")), steady_width(value) or "—")
+
+    contact, rhythm, at = card.contact, card.rhythm, card.at
+    label = named("label")
+    muted = named("muted")
+    parts: list[RenderableType] = []
+    if entry is not None and entry.contact_id == contact.id:
+        # The whole title, which the feed's column may have cut short.
+        when = datetime.fromtimestamp(entry.sort_ts).strftime("%Y-%m-%d %H:%M")
+        source = " · ".join(p for p in (entry.feed_label, entry.author or "", when) if p)
+        parts += [
+            Text(steady_width(entry.title) or "(untitled)", style=label),
+            Text(steady_width(source), style=muted),
+            Text(""),
+        ]
+    parts.append(Text(steady_width(contact.name), style=named("name")))
+    if contact.archived:
+        parts.append(Text("archived: no longer in contacts.yaml", style=named("warning")))
+    if contact.circles or contact.tags:
+        parts.append(Text(" · ".join(steady_width(t) for t in [*contact.circles, *contact.tags])))
+    parts += [Text(""), field("Why they matter", contact.why), Text("")]
+    parts += [field("How I can help", contact.help), Text("")]
+    cadence = (
+        format_duration(timedelta(seconds=contact.cadence_seconds))
+        if contact.cadence_seconds
+        else "—"
+    )
+    status = Text(rhythm.health.value, style=named(rhythm.health.name.lower()))
+    overdue = rhythm.days_overdue(at)
+    if overdue:
+        status.append(f" · {overdue} d overdue")
+    elif rhythm.due_at is not None and rhythm.health is Health.FRESH:
+        status.append(f" · due in {max(1, (rhythm.due_at - at) // DAY)} d")
+    if rhythm.snoozed_until is not None:
+        until = datetime.fromtimestamp(rhythm.snoozed_until).strftime("%b %d")
+        status.append(f" · snoozed until {until}", style=muted)
+    tier = f"tier {contact.tier} · " if contact.tier else ""
+    parts.append(Text.assemble(("Cadence ", label), f"{tier}every {cadence}  ", status))
+    parts.append(Text.assemble(("Last touch ", label), last_touch(card)))
+    parts += [Text(""), Text("Recent trail", style=label)]
+    if not card.trail:
+        parts.append(Text(first_trail_hint(keys or {}), style=muted))
+    for engagement in card.trail:
+        when = datetime.fromtimestamp(engagement.created_at).strftime("%b %d")
+        line = Text(f"{when}  {describe(engagement.kind)}")
+        if not _is_touch(engagement.kind):
+            line.append(" (not a touch)", style=muted)
+        if engagement.entry_title:
+            line.append(f" · {steady_width(engagement.entry_title)}", style=muted)
+        if engagement.text:
+            line.append(f"\n        “{steady_width(engagement.text)}”")
+        if engagement.undone:
+            line.stylize(Style(strike=True, dim=True))
+            line.append("  undone", style=muted)
+        parts.append(line)
+    if contact.notes:
+        parts += [Text(""), field("Notes", contact.notes.strip())]
+    if contact.links:
+        parts += [Text(""), Text("Links", style=label)]
+        parts += [Text(f"{name}: {url}") for name, url in contact.links.items()]
+    return Group(*parts)
+
+
+def last_touch(card: ContactCard) -> str:
+    """The last trail that counts as keeping in touch (notes do not), or
+    'none yet': the same fact the cadence line is computed from."""
+    touched = card.rhythm.last_touch_at
+    if touched is None:
+        return "none yet"
+    last = next(
+        (e for e in card.trail if not e.undone and _is_touch(e.kind) and e.created_at == touched),
+        None,
+    )
+    kind = f"{describe(last.kind)} " if last else ""
+    return f"{kind}{ago(touched, card.at)}"
+
+
+def first_trail_hint(keys: dict[str, str]) -> str:
+    like, comment = keys.get("like"), keys.get("comment")
+    if like and comment:
+        return f"Nothing yet: press {like} to like, {comment} to comment."
+    return "Nothing yet."
