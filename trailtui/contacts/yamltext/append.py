@@ -8,22 +8,22 @@ from typing import Any
 import yaml
 
 from trailtui.contacts.yamltext.nodes import (
-    _OPEN_BLOCK_SCALAR,
+    OPEN_BLOCK_SCALAR,
     TEXT_NAME,
-    _apply_edits,
-    _compose,
-    _content_end,
-    _Edit,
-    _line_end,
-    _newline_of,
-    _open_block_scalar_at_end,
-    _problem,
-    _skip_item_comments,
-    _text_end,
-    _with_newline,
+    Edit,
+    apply_edits,
+    compose,
+    content_end,
+    line_end,
     named,
+    newline_of,
+    open_block_scalar_at_end,
+    problem,
+    skip_item_comments,
+    text_end,
+    with_newline,
 )
-from trailtui.contacts.yamltext.render import _LINE_BREAK, _REST_OF_LINE, STEP, contact_yaml, flow
+from trailtui.contacts.yamltext.render import LINE_BREAK, REST_OF_LINE, STEP, contact_yaml, flow
 
 
 def append_contacts(
@@ -47,27 +47,27 @@ def append_contacts(
 def _append(text: str, contacts: Sequence[Mapping[str, Any]]) -> str:
     if not contacts:
         return text
-    newline = _newline_of(text)
-    root = _compose(text)
+    newline = newline_of(text)
+    root = compose(text)
     if root is None:  # empty, or only comments
-        head = newline if text and not _LINE_BREAK.match(text[-1]) else ""
+        head = newline if text and not LINE_BREAK.match(text[-1]) else ""
         items = "".join(contact_yaml(c) for c in contacts)
-        return text + head + _with_newline("contacts:\n" + items, newline)
+        return text + head + with_newline("contacts:\n" + items, newline)
     if not isinstance(root, yaml.MappingNode) or root.flow_style:
-        raise _problem(
+        raise problem(
             root, "expected a block mapping (key: value lines) with 'contacts:' at the top level"
         )
-    if _open_block_scalar_at_end(text, root):
-        raise _problem(root, "the last value " + _OPEN_BLOCK_SCALAR)
+    if open_block_scalar_at_end(text, root):
+        raise problem(root, "the last value " + OPEN_BLOCK_SCALAR)
     for key, value in root.value:
         if isinstance(key, yaml.ScalarNode) and key.value == "contacts":
             return _append_to(text, key, value, contacts, newline)
     # No `contacts:` yet: add it after the last thing in the top-level mapping.
-    point = _line_end(text, _content_end(root))
+    point = line_end(text, content_end(root))
     pad = " " * root.start_mark.column
-    head = newline if point == len(text) and not _LINE_BREAK.match(text[-1]) else ""
+    head = newline if point == len(text) and not LINE_BREAK.match(text[-1]) else ""
     block = f"{pad}contacts:\n" + "".join(contact_yaml(c, pad + STEP) for c in contacts)
-    return text[:point] + head + _with_newline(block, newline) + text[point:]
+    return text[:point] + head + with_newline(block, newline) + text[point:]
 
 
 def _append_to(
@@ -85,13 +85,13 @@ def _append_to(
         if start != end:  # an explicit null or []: the only text ever replaced
             text = text[:start] + text[end:]
             end = start
-        return _insert_block(text, _line_end(text, end), " " * key_column + STEP, contacts, newline)
+        return _insert_block(text, line_end(text, end), " " * key_column + STEP, contacts, newline)
     if not isinstance(value, yaml.SequenceNode):
-        raise _problem(value, "'contacts:' is not a list; cannot add contacts to it")
+        raise problem(value, "'contacts:' is not a list; cannot add contacts to it")
     if value.flow_style:
         return _append_flow(text, value, contacts, newline)
     dash = value.start_mark.column
-    point = _skip_item_comments(text, _line_end(text, _text_end(text, value)), dash)
+    point = skip_item_comments(text, line_end(text, text_end(text, value)), dash)
     return _insert_block(
         text, point, " " * dash, contacts, newline, spaced=_items_spaced(text, value)
     )
@@ -106,9 +106,9 @@ def _insert_block(
     *,
     spaced: bool = False,
 ) -> str:
-    head = newline if point == len(text) and text and not _LINE_BREAK.match(text[-1]) else ""
+    head = newline if point == len(text) and text and not LINE_BREAK.match(text[-1]) else ""
     gap = "\n" if spaced else ""
-    block = _with_newline("".join(gap + contact_yaml(c, pad) for c in contacts), newline)
+    block = with_newline("".join(gap + contact_yaml(c, pad) for c in contacts), newline)
     return text[:point] + head + block + text[point:]
 
 
@@ -117,7 +117,7 @@ def _items_spaced(text: str, node: yaml.SequenceNode) -> bool:
     if len(node.value) < 2:
         return False
     for before, after in zip(node.value, node.value[1:], strict=False):
-        start = _line_end(text, _text_end(text, before))
+        start = line_end(text, text_end(text, before))
         stop = text.rfind("\n", 0, after.start_mark.index) + 1
         if not any(not line.strip(" \t") for line in text[start:stop].splitlines()):
             return False
@@ -130,18 +130,18 @@ def _append_flow(
     contacts: Sequence[Mapping[str, Any]],
     newline: str,
 ) -> str:
-    return _apply_edits(
-        text, [_flow_insertion(text, node, [flow(c, contact=True) for c in contacts], newline)]
+    return apply_edits(
+        text, [flow_insertion(text, node, [flow(c, contact=True) for c in contacts], newline)]
     )
 
 
-def _flow_insertion(text: str, node: yaml.Node, items: Sequence[str], newline: str) -> _Edit:
+def flow_insertion(text: str, node: yaml.Node, items: Sequence[str], newline: str) -> Edit:
     """items (flow text) added at the end of a flow list or mapping, in its style."""
     close = node.end_mark.index - 1
     if text[close : close + 1] not in ("]", "}"):  # pragma: no cover - PyYAML's marks
-        raise _problem(node, "cannot find the end of this flow collection")
+        raise problem(node, "cannot find the end of this flow collection")
     if not node.value:  # [] or {}: the items go inside
-        return _Edit(close, close, ", ".join(items))
+        return Edit(close, close, ", ".join(items))
     last = node.value[-1]
     if isinstance(last, tuple):  # a mapping's last (key, value)
         point = max(last[0].end_mark.index, last[1].end_mark.index)
@@ -152,19 +152,19 @@ def _flow_insertion(text: str, node: yaml.Node, items: Sequence[str], newline: s
     comma = _comma_after(text, point, close)
     if comma is not None:
         point = comma + 1
-    if not _REST_OF_LINE.match(text, point):  # the bracket closes on this line
+    if not REST_OF_LINE.match(text, point):  # the bracket closes on this line
         sep = [" "] * len(items)
     elif comma is not None:
         # After `item,  # comment`: whole lines, each ending in a comma.
-        point = _line_end(text, point)
-        return _Edit(point, point, "".join(f"{pad}{item},{newline}" for item in items))
+        point = line_end(text, point)
+        return Edit(point, point, "".join(f"{pad}{item},{newline}" for item in items))
     else:
         sep = [newline + pad] * len(items)
     block = "".join(
         ("" if comma is not None and i == 0 else ",") + sep[i] + item
         for i, item in enumerate(items)
     )
-    return _Edit(point, point, block)
+    return Edit(point, point, block)
 
 
 def _comma_after(text: str, start: int, stop: int) -> int | None:
@@ -175,7 +175,7 @@ def _comma_after(text: str, start: int, stop: int) -> int | None:
         if ch == ",":
             return index
         if ch == "#":
-            found = _LINE_BREAK.search(text, index, stop)
+            found = LINE_BREAK.search(text, index, stop)
             index = found.end() if found else stop
             continue
         index += 1

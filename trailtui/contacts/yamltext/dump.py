@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from trailtui.contacts.schema import ContactBook, FeedSpec, Settings
-from trailtui.contacts.yamltext.render import STEP, _mapping_lines, contact_yaml
+from trailtui.contacts.yamltext.render import STEP, contact_yaml, mapping_lines
 
 # -- a whole document ----------------------------------------------------------------
 
@@ -71,9 +71,9 @@ def dump_document(book: ContactBook) -> str:
     lines = ["version: 1"]
     settings = _settings_data(book.settings)
     if settings:
-        lines += ["settings:", *_mapping_lines(settings, STEP)]
+        lines += ["settings:", *mapping_lines(settings, STEP)]
     if book.templates:
-        lines += ["templates:", *_mapping_lines(book.templates, STEP)]
+        lines += ["templates:", *mapping_lines(book.templates, STEP)]
     if not book.contacts:
         return "\n".join([*lines, "contacts: []"]) + "\n"
     lines.append("contacts:")

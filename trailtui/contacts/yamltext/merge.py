@@ -7,22 +7,22 @@ from typing import Any
 
 import yaml
 
-from trailtui.contacts.yamltext.append import _flow_insertion
+from trailtui.contacts.yamltext.append import flow_insertion
 from trailtui.contacts.yamltext.nodes import (
-    _MERGE_TAG,
-    _NULL_TAG,
-    _OPEN_BLOCK_SCALAR,
-    _after,
-    _apply_edits,
-    _compose,
-    _Edit,
-    _line_end,
-    _line_insertion,
-    _newline_of,
-    _open_block_scalar_at_end,
-    _problem,
+    MERGE_TAG,
+    NULL_TAG,
+    OPEN_BLOCK_SCALAR,
+    Edit,
+    apply_edits,
+    compose,
+    line_after,
+    line_end,
+    line_insertion,
+    newline_of,
+    open_block_scalar_at_end,
+    problem,
 )
-from trailtui.contacts.yamltext.render import _entry_lines, _sequence_lines, flow, scalar
+from trailtui.contacts.yamltext.render import entry_lines, flow, scalar, sequence_lines
 
 # -- adding to contacts that are there ------------------------------------------------
 
@@ -32,14 +32,14 @@ MERGE_KEYS = ("tags", "links", "feeds")
 
 def _contacts_list(text: str) -> tuple[yaml.Node, list[yaml.Node]]:
     """The document's root node and its contacts' nodes, in the file's order."""
-    root = _compose(text)
+    root = compose(text)
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
             if isinstance(key, yaml.ScalarNode) and key.value == "contacts":
                 if isinstance(value, yaml.SequenceNode):
                     return root, list(value.value)
-                raise _problem(value, "'contacts:' is not a list")
-    raise _problem(root, "there is no 'contacts:' list")
+                raise problem(value, "'contacts:' is not a list")
+    raise problem(root, "there is no 'contacts:' list")
 
 
 def _shared(root: yaml.Node) -> set[int]:
@@ -65,8 +65,8 @@ def _refusal(text: str, node: yaml.Node, shared: set[int]) -> str | None:
     """Why lines cannot be inserted into this contact, or None."""
     if not isinstance(node, yaml.MappingNode) or not node.value:
         return "it is not a mapping of keys"
-    if not node.flow_style and _open_block_scalar_at_end(text, node):
-        return "it " + _OPEN_BLOCK_SCALAR
+    if not node.flow_style and open_block_scalar_at_end(text, node):
+        return "it " + OPEN_BLOCK_SCALAR
     stack: list[yaml.Node] = [node]
     seen: set[int] = set()
     while stack:
@@ -78,7 +78,7 @@ def _refusal(text: str, node: yaml.Node, shared: set[int]) -> str | None:
         seen.add(id(current))
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
-                if key.tag == _MERGE_TAG:
+                if key.tag == MERGE_TAG:
                     return "it uses a YAML merge key (<<)"
                 stack.extend((key, value))
         elif isinstance(current, yaml.SequenceNode):
@@ -136,29 +136,29 @@ def merge_into_contacts(text: str, merges: Mapping[int, Mapping[str, Any]]) -> s
         unknown = set(additions) - set(MERGE_KEYS)
         if unknown:
             raise ValueError(f"cannot merge {', '.join(sorted(unknown))} into a contact")
-    newline = _newline_of(text)
+    newline = newline_of(text)
     root, contacts = _contacts_list(text)
     shared = _shared(root)
-    edits: list[_Edit] = []
+    edits: list[Edit] = []
     for index in sorted(wanted):
         if not 0 <= index < len(contacts):
             raise IndexError(f"there is no contact number {index} (the file has {len(contacts)})")
         node = contacts[index]
         reason = _refusal(text, node, shared)
         if reason is not None:
-            raise _problem(node, f"cannot add to this contact without rewriting it: {reason}")
+            raise problem(node, f"cannot add to this contact without rewriting it: {reason}")
         assert isinstance(node, yaml.MappingNode)
         edits.extend(_contact_edits(text, node, wanted[index], newline))
-    return _apply_edits(text, edits)
+    return apply_edits(text, edits)
 
 
 def _contact_edits(
     text: str, node: yaml.MappingNode, additions: Mapping[str, Any], newline: str
-) -> list[_Edit]:
+) -> list[Edit]:
     pairs = {
         key.value: (key, value) for key, value in node.value if isinstance(key, yaml.ScalarNode)
     }
-    edits: list[_Edit] = []
+    edits: list[Edit] = []
     missing: dict[str, Any] = {}
     for name in MERGE_KEYS:
         value = additions.get(name)
@@ -178,13 +178,13 @@ def _contact_edits(
         return edits
     if node.flow_style:
         items = [f"{scalar(name, flow=True)}: {flow(value)}" for name, value in missing.items()]
-        edits.append(_flow_insertion(text, node, items, newline))
+        edits.append(flow_insertion(text, node, items, newline))
         return edits
     column = node.value[0][0].start_mark.column
     lines = [
-        line for name, value in missing.items() for line in _entry_lines(name, value, " " * column)
+        line for name, value in missing.items() for line in entry_lines(name, value, " " * column)
     ]
-    edits.append(_line_insertion(text, _after(text, node, column), lines, newline))
+    edits.append(line_insertion(text, line_after(text, node, column), lines, newline))
     return edits
 
 
@@ -196,26 +196,26 @@ def _value_edits(
     value: Any,
     in_flow: bool,
     newline: str,
-) -> list[_Edit]:
+) -> list[Edit]:
     """Edits adding value to the contact's existing `name:` (whose value is node)."""
-    if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG:
+    if isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG:
         return _replace_null(text, key, node, name, value, in_flow, newline)
     if name == "links":
         if not isinstance(node, yaml.MappingNode):
-            raise _problem(node, "'links:' is not a mapping; cannot add links to it")
+            raise problem(node, "'links:' is not a mapping; cannot add links to it")
         if node.flow_style:
             items = [f"{scalar(k, flow=True)}: {flow(v)}" for k, v in value.items()]
-            return [_flow_insertion(text, node, items, newline)]
+            return [flow_insertion(text, node, items, newline)]
         column = node.value[0][0].start_mark.column
-        lines = [line for k, v in value.items() for line in _entry_lines(k, v, " " * column)]
-        return [_line_insertion(text, _after(text, node, column), lines, newline)]
+        lines = [line for k, v in value.items() for line in entry_lines(k, v, " " * column)]
+        return [line_insertion(text, line_after(text, node, column), lines, newline)]
     if not isinstance(node, yaml.SequenceNode):
-        raise _problem(node, f"'{name}:' is not a list; cannot add to it")
+        raise problem(node, f"'{name}:' is not a list; cannot add to it")
     if node.flow_style:
-        return [_flow_insertion(text, node, [flow(item) for item in value], newline)]
+        return [flow_insertion(text, node, [flow(item) for item in value], newline)]
     column = node.start_mark.column  # the dashes'
-    lines = _sequence_lines(value, " " * column)
-    return [_line_insertion(text, _after(text, node, column), lines, newline)]
+    lines = sequence_lines(value, " " * column)
+    return [line_insertion(text, line_after(text, node, column), lines, newline)]
 
 
 def _replace_null(
@@ -226,18 +226,18 @@ def _replace_null(
     value: Any,
     in_flow: bool,
     newline: str,
-) -> list[_Edit]:
+) -> list[Edit]:
     """`name:` with nothing, `~` or `null` takes value: the null is the only text replaced."""
     start, end = node.start_mark.index, node.end_mark.index
     if in_flow:
         new = flow(value)
-        return [_Edit(start, end, new if start != end else " " + new)]
+        return [Edit(start, end, new if start != end else " " + new)]
     pad = " " * key.start_mark.column
-    lines = _entry_lines(name, value, pad)
+    lines = entry_lines(name, value, pad)
     head = f"{pad}{scalar(name)}:"
     if len(lines) == 1:  # tags: [a, b]
         new = lines[0][len(head) :]
-        return [_Edit(start, end, new.lstrip(" ") if start != end else new)]
-    edits = [_Edit(start, end, "")] if start != end else []
-    edits.append(_line_insertion(text, _line_end(text, end), lines[1:], newline))
+        return [Edit(start, end, new.lstrip(" ") if start != end else new)]
+    edits = [Edit(start, end, "")] if start != end else []
+    edits.append(line_insertion(text, line_end(text, end), lines[1:], newline))
     return edits

@@ -11,12 +11,12 @@ from dataclasses import dataclass, replace
 import yaml
 
 from trailtui.contacts.errors import ContactsError, Problem
-from trailtui.contacts.yamltext.render import _LINE_BREAK
+from trailtui.contacts.yamltext.render import LINE_BREAK
 
 # -- positions in the text and insertions ------------------------------------------
 
 
-def _compose(text: str) -> yaml.Node | None:
+def compose(text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except (yaml.YAMLError, RecursionError):
@@ -29,7 +29,7 @@ def _compose(text: str) -> yaml.Node | None:
 TEXT_NAME = "<contacts>"  # what problems call the text when no file is named
 
 
-def _problem(node: yaml.Node | None, message: str) -> ContactsError:
+def problem(node: yaml.Node | None, message: str) -> ContactsError:
     line = node.start_mark.line + 1 if node is not None else None
     column = node.start_mark.column + 1 if node is not None else None
     return ContactsError([Problem(TEXT_NAME, line, column, "", message)])
@@ -46,7 +46,7 @@ def named(name: str) -> Iterator[None]:
         raise ContactsError([replace(p, file=name) for p in exc.problems]) from None
 
 
-def _content_end(node: yaml.Node, seen: set[int] | None = None) -> int:
+def content_end(node: yaml.Node, seen: set[int] | None = None) -> int:
     """Where a node's own text ends: the last scalar or flow collection in it.
 
     Block collections are skipped because PyYAML's end mark for them lies at the
@@ -58,7 +58,7 @@ def _content_end(node: yaml.Node, seen: set[int] | None = None) -> int:
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
         return int(node.end_mark.index)
-    ends = [_content_end(child, seen) for child in _children(node)]
+    ends = [content_end(child, seen) for child in _children(node)]
     return max([node.start_mark.index, *ends])
 
 
@@ -81,7 +81,7 @@ def _last_leaf(node: yaml.Node, seen: set[int] | None = None) -> yaml.Node:
     return max(leaves, key=lambda leaf: leaf.end_mark.index, default=node)
 
 
-def _text_end(text: str, node: yaml.Node) -> int:
+def text_end(text: str, node: yaml.Node) -> int:
     """Where node's own text ends: after its last scalar or flow collection.
 
     A `|` or `>` block scalar's end mark lies past the blank lines after it;
@@ -98,15 +98,15 @@ def _text_end(text: str, node: yaml.Node) -> int:
     return end
 
 
-def _line_end(text: str, index: int) -> int:
+def line_end(text: str, index: int) -> int:
     """The start of the line after the one holding index (len(text) at the end)."""
     if index > 0 and text[index - 1] in "\n\r\x85\u2028\u2029" and not text.startswith("\n", index):
         return index
-    found = _LINE_BREAK.search(text, index)
+    found = LINE_BREAK.search(text, index)
     return found.end() if found else len(text)
 
 
-def _skip_item_comments(text: str, index: int, column: int) -> int:
+def skip_item_comments(text: str, index: int, column: int) -> int:
     """Past comment lines indented deeper than the list (they belong to its last item)."""
     pattern = re.compile(rf"[ ]{{{column + 1},}}#[^\r\n]*(\r\n|\n|$)")
     while index < len(text):
@@ -117,24 +117,24 @@ def _skip_item_comments(text: str, index: int, column: int) -> int:
     return index
 
 
-def _newline_of(text: str) -> str:
+def newline_of(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def _with_newline(block: str, newline: str) -> str:
+def with_newline(block: str, newline: str) -> str:
     return block.replace("\n", newline) if newline != "\n" else block
 
 
-_OPEN_BLOCK_SCALAR = (
+OPEN_BLOCK_SCALAR = (
     "ends the file with a multi-line (| or >) value and no line break after it, "
     "which a line added after it would change; add a line break at the end of the file"
 )
-_NULL_TAG = "tag:yaml.org,2002:null"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
+NULL_TAG = "tag:yaml.org,2002:null"
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 @dataclass(frozen=True)
-class _Edit:
+class Edit:
     """Replace text[start:end] (empty for an insertion) with new."""
 
     start: int
@@ -143,7 +143,7 @@ class _Edit:
     lines: bool = False  # new is whole lines, inserted at the start of a line
 
 
-def _apply_edits(text: str, edits: Sequence[_Edit]) -> str:
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     out: list[str] = []
     done = 0
     for edit in sorted(edits, key=lambda e: e.start):  # stable: equal points keep their order
@@ -153,31 +153,31 @@ def _apply_edits(text: str, edits: Sequence[_Edit]) -> str:
         new = edit.new
         if edit.lines and edit.start == len(text):
             so_far = "".join(out)
-            if so_far and not _LINE_BREAK.match(so_far[-1]):
-                new = _newline_of(text) + new  # the file does not end with a line break
+            if so_far and not LINE_BREAK.match(so_far[-1]):
+                new = newline_of(text) + new  # the file does not end with a line break
         out.append(new)
         done = edit.end
     out.append(text[done:])
     return "".join(out)
 
 
-def _open_block_scalar_at_end(text: str, node: yaml.Node) -> bool:
+def open_block_scalar_at_end(text: str, node: yaml.Node) -> bool:
     """Whether node ends the text with a | or > value (not `-`) and no line break:
     any line after it would add a line break to that value."""
     leaf = _last_leaf(node)
     if not isinstance(leaf, yaml.ScalarNode) or leaf.style not in ("|", ">"):
         return False
-    if _line_end(text, _text_end(text, node)) != len(text) or _LINE_BREAK.match(text[-1]):
+    if line_end(text, text_end(text, node)) != len(text) or LINE_BREAK.match(text[-1]):
         return False
     header = re.match(r"[|>][0-9+-]*", text[leaf.start_mark.index : leaf.start_mark.index + 8])
     return header is None or "-" not in header.group()
 
 
-def _after(text: str, node: yaml.Node, column: int) -> int:
+def line_after(text: str, node: yaml.Node, column: int) -> int:
     """The start of the line after node's text and the comment lines indented at
     least to column that follow it."""
-    return _skip_item_comments(text, _line_end(text, _text_end(text, node)), max(column, 1) - 1)
+    return skip_item_comments(text, line_end(text, text_end(text, node)), max(column, 1) - 1)
 
 
-def _line_insertion(text: str, point: int, lines: Sequence[str], newline: str) -> _Edit:
-    return _Edit(point, point, _with_newline("\n".join(lines) + "\n", newline), lines=True)
+def line_insertion(text: str, point: int, lines: Sequence[str], newline: str) -> Edit:
+    return Edit(point, point, with_newline("\n".join(lines) + "\n", newline), lines=True)

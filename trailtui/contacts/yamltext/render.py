@@ -37,7 +37,7 @@ _RESOLVER = yaml.resolver.Resolver()
 _UNPRINTABLE = re.compile(
     "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _ESCAPES = {
     "\\": "\\\\",
     '"': '\\"',
@@ -54,7 +54,7 @@ _ESCAPES = {
     "\u2028": "\\L",
     "\u2029": "\\P",
 }
-_REST_OF_LINE = re.compile(r"[ \t]*(#[^\r\n]*)?(\r\n|\n)")  # spaces and a comment, if any
+REST_OF_LINE = re.compile(r"[ \t]*(#[^\r\n]*)?(\r\n|\n)")  # spaces and a comment, if any
 _FLOW_WIDTH = 88  # a list longer than this on one line is written one item a line
 STEP = "  "
 
@@ -158,11 +158,11 @@ def flow(value: Any, *, contact: bool = False) -> str:
     return scalar(value, flow=True)
 
 
-def _entry_lines(key: str, value: Any, pad: str) -> list[str]:
+def entry_lines(key: str, value: Any, pad: str) -> list[str]:
     """`key: value` at indentation pad, the value in block style when it needs lines."""
     head = f"{pad}{scalar(key)}:"
     if isinstance(value, Mapping):
-        return [head, *_mapping_lines(value, pad + STEP)] if value else [f"{head} {{}}"]
+        return [head, *mapping_lines(value, pad + STEP)] if value else [f"{head} {{}}"]
     if isinstance(value, list | tuple):
         # Short lists of plain words read best on one line: tags: [mentor, writing].
         if all(
@@ -172,29 +172,29 @@ def _entry_lines(key: str, value: Any, pad: str) -> list[str]:
             line = f"{head} {flow(value)}"
             if len(line) <= _FLOW_WIDTH:
                 return [line]
-        return [head, *_sequence_lines(value, pad + STEP)]
+        return [head, *sequence_lines(value, pad + STEP)]
     if isinstance(value, str) and _literal_ok(value):
         header, lines = _literal(value, pad + STEP)
         return [f"{head} {header}", *lines]
     return [f"{head} {scalar(value)}"]
 
 
-def _mapping_lines(
+def mapping_lines(
     mapping: Mapping[str, Any], pad: str, order: Sequence[str] = (), *, skip_empty: bool = False
 ) -> list[str]:
     lines: list[str] = []
     for key in _ordered(mapping, order, _FEED_LAST):
         value = mapping[key]
         if value is not None and not (skip_empty and _is_empty(value)):
-            lines.extend(_entry_lines(str(key), value, pad))
+            lines.extend(entry_lines(str(key), value, pad))
     return lines
 
 
-def _sequence_lines(items: Sequence[Any], pad: str) -> list[str]:
+def sequence_lines(items: Sequence[Any], pad: str) -> list[str]:
     lines: list[str] = []
     for item in items:
         if isinstance(item, Mapping):
-            inner = _mapping_lines(item, pad + STEP)
+            inner = mapping_lines(item, pad + STEP)
             if not inner:
                 lines.append(f"{pad}- {{}}")
                 continue
@@ -219,6 +219,6 @@ def contact_yaml(contact: Mapping[str, Any], indent: str = "  ") -> str:
     """
     if not isinstance(contact.get("name"), str) or not contact["name"].strip():
         raise ValueError("a contact needs a name")
-    inner = _mapping_lines(contact, indent + STEP, CONTACT_ORDER, skip_empty=True)
+    inner = mapping_lines(contact, indent + STEP, CONTACT_ORDER, skip_empty=True)
     first = inner[0][len(indent) + len(STEP) :]
     return "\n".join([f"{indent}- {first}", *inner[1:]]) + "\n"
