@@ -14,16 +14,13 @@ from trailtui.ui.screens.main import MainScreen
 from trailtui.ui.screens.prompt import TextPrompt
 from trailtui.workspace import open_workspace
 
-from .ui_support import SIZE, main_screen, screen_text, settle, shown, told, workspace_for
+from .ui_support import SIZE, main_screen, running, screen_text, settle, shown, told, workspace_for
 
 
 async def test_main_screen_shows_merged_feed_beside_contact(
     small_world: Path, tmp_path: Path
 ) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         screen = main_screen(app)
         titles = [e.title for e in screen.feed.rows]
         assert titles[0] == "Ada on engines"  # newest first
@@ -36,16 +33,13 @@ async def test_main_screen_shows_merged_feed_beside_contact(
         # Feed text that looks like markup is shown literally.
         assert "Bo writes [bold]markup[/bold]" in text
         assert "4 entries · 4 unread" in text
-    ws.close()
 
 
 async def test_like_records_for_the_right_contact_and_panel_updates(
     small_world: Path, tmp_path: Path
 ) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
+        store = app.workspace.store
         screen = main_screen(app)
         while screen.feed.current and screen.feed.current.contact_id != "bo-lind":
             await pilot.press("j")
@@ -53,29 +47,26 @@ async def test_like_records_for_the_right_contact_and_panel_updates(
         assert target is not None
         await pilot.press("l")
         await settle(pilot)
-        trail = queries.trail(ws.store, "bo-lind")
+        trail = queries.trail(store, "bo-lind")
         assert [(t.kind, t.entry_id) for t in trail] == [("like", target.id)]
-        assert queries.trail(ws.store, "ada") == []
+        assert queries.trail(store, "ada") == []
         text = await shown(pilot, "Last touch liked just now")
         assert "liked · " + target.title in text
         assert screen.feed.entries[target.id].read
         assert "4 entries · 3 unread" in text  # the trail marked the entry read
         assert f"Liked “{target.title}”." in text  # said in the status line
-    ws.close()
 
 
 async def test_a_second_like_on_one_post_is_not_recorded_and_says_so(
     small_world: Path, tmp_path: Path
 ) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
+        store = app.workspace.store
         await pilot.press("l")
         await settle(pilot)
         await pilot.press("l")
         await settle(pilot)
-        assert [t.kind for t in queries.trail(ws.store, "ada")] == ["like"]
+        assert [t.kind for t in queries.trail(store, "ada")] == ["like"]
         await shown(pilot, "Already liked “Ada on engines”. Press u to undo it.")
         # A comment is meant to repeat: two on one post are two trails.
         for words in ("First thought", "Second thought"):
@@ -84,15 +75,16 @@ async def test_a_second_like_on_one_post_is_not_recorded_and_says_so(
             await pilot.press(*words)
             await pilot.press("enter")
             await settle(pilot)
-        assert [t.kind for t in queries.trail(ws.store, "ada")] == ["comment", "comment", "like"]
-    ws.close()
+        assert [t.kind for t in queries.trail(store, "ada")] == [
+            "comment",
+            "comment",
+            "like",
+        ]
 
 
 async def test_undo_restores_what_the_trail_changed(small_world: Path, tmp_path: Path) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
+        store = app.workspace.store
         screen = main_screen(app)
         entry = screen.feed.current
         assert entry is not None and not entry.read
@@ -101,24 +93,21 @@ async def test_undo_restores_what_the_trail_changed(small_world: Path, tmp_path:
         assert screen.feed.entries[entry.id].read
         await pilot.press("u")
         await settle(pilot)
-        trail = queries.trail(ws.store, "ada")
+        trail = queries.trail(store, "ada")
         assert [(t.kind, t.undone) for t in trail] == [("share", True)]
         # The share marked the post read; undoing it makes it unread again.
         assert not screen.feed.entries[entry.id].read
-        assert not next(e for e in queries.merged_feed(ws.store) if e.id == entry.id).read
+        assert not next(e for e in queries.merged_feed(store) if e.id == entry.id).read
         text = await shown(pilot, "Last touch none yet")
         assert "4 entries · 4 unread" in text
         assert "Undone: shared “Ada on engines”." in text
-    ws.close()
 
 
 async def test_an_entry_read_before_the_trail_stays_read_after_undo(
     small_world: Path, tmp_path: Path
 ) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
+        store = app.workspace.store
         screen = main_screen(app)
         entry = screen.feed.current
         assert entry is not None
@@ -127,17 +116,13 @@ async def test_an_entry_read_before_the_trail_stays_read_after_undo(
         await pilot.press("l", "u")
         await settle(pilot)
         assert screen.feed.entries[entry.id].read
-        assert next(e for e in queries.merged_feed(ws.store) if e.id == entry.id).read
-    ws.close()
+        assert next(e for e in queries.merged_feed(store) if e.id == entry.id).read
 
 
 async def test_many_undos_say_so_in_one_place_not_a_toast_each(
     small_world: Path, tmp_path: Path
 ) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         before = len(app.message_log)
         await pilot.press("l", "j", "s")
         await settle(pilot)
@@ -147,16 +132,12 @@ async def test_many_undos_say_so_in_one_place_not_a_toast_each(
         assert len(app.message_log) == before  # no toast per key press
         text = await shown(pilot, "Nothing to undo.")
         assert text.count("Undone:") == 0  # the newest replaced the others
-    ws.close()
 
 
 async def test_a_note_is_not_a_touch_and_the_panel_agrees(
     small_world: Path, tmp_path: Path
 ) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (_, pilot):
         await pilot.press("n")
         await pilot.pause()
         await pilot.press(*"Met at a meetup")
@@ -166,18 +147,13 @@ async def test_a_note_is_not_a_touch_and_the_panel_agrees(
         assert "never touched" in text
         assert "Last touch none yet" in text
         assert "Last touch noted" not in text
-    ws.close()
 
 
 async def test_trail_survives_a_restart(small_world: Path, tmp_path: Path) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         await pilot.press("e")
         await settle(pilot)
         await pilot.press("q")
-    ws.close()
     again = workspace_for(small_world, tmp_path)
     app = TrailApp(again)
     async with app.run_test(size=SIZE) as pilot:
@@ -190,36 +166,30 @@ async def test_trail_survives_a_restart(small_world: Path, tmp_path: Path) -> No
 async def test_comment_prompt_records_text_and_escape_cancels(
     small_world: Path, tmp_path: Path
 ) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
+        store = app.workspace.store
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, TextPrompt)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert queries.trail(ws.store, "ada") == []
+        assert queries.trail(store, "ada") == []
 
         await pilot.press("c")
         await pilot.pause()
         await pilot.press(*"Great point")
         await pilot.press("enter")
         await settle(pilot)
-        trail = queries.trail(ws.store, "ada")
+        trail = queries.trail(store, "ada")
         assert [(t.kind, t.text) for t in trail] == [("comment", "Great point")]
         await shown(pilot, "“Great point”")
-    ws.close()
 
 
 async def test_help_lists_the_live_bindings_and_the_palette(
     small_world: Path, tmp_path: Path
 ) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -234,7 +204,6 @@ async def test_help_lists_the_live_bindings_and_the_palette(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-    ws.close()
 
 
 async def test_open_link_only_opens_safe_schemes_and_says_what_happened(
@@ -286,10 +255,7 @@ async def test_open_link_tells_the_truth_when_no_browser_starts(
 
 async def test_no_contacts_file_shows_a_helpful_empty_state(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere" / "contacts.yaml"
-    ws = workspace_for(missing, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(missing, tmp_path) as (app, pilot):
         await pilot.press("escape")  # "not now" on the first-run screen
         await settle(pilot)
         await shown(pilot, "No contacts yet")
@@ -300,7 +266,6 @@ async def test_no_contacts_file_shows_a_helpful_empty_state(tmp_path: Path) -> N
         await pilot.press("r")
         await settle(pilot)
         assert "nothing to fetch" in screen_text(app)
-    ws.close()
 
 
 async def test_broken_contacts_file_keeps_last_good_contacts(
@@ -354,10 +319,7 @@ async def test_feed_health_screen_lists_failing_feeds_first(
         + "  - name: Gone Away\n    feeds: [feeds/missing.rss]\n",
         encoding="utf-8",
     )
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         await pilot.press("F")
         await settle(pilot)
         screen = app.screen
@@ -368,7 +330,6 @@ async def test_feed_health_screen_lists_failing_feeds_first(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-    ws.close()
 
 
 async def test_counts_are_plural_only_when_they_should_be(

@@ -19,7 +19,7 @@ from trailtui.ui.screens.contacts_editor import ContactsEditor
 from trailtui.ui.screens.feed_health import FeedHealthScreen
 from trailtui.ui.screens.import_contacts import ImportScreen
 
-from .ui_support import SIZE, settle, told, wait_for, workspace_for
+from .ui_support import SIZE, running, settle, told, wait_for, workspace_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -116,10 +116,7 @@ async def test_an_unreadable_import_file_is_told(
         raise MemoryError("the file is too big to plan")
 
     monkeypatch.setattr("trailtui.ui.screens.import_contacts.plan_file", broken)
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         app.action_import_contacts()
         await pilot.pause()
         screen = app.screen
@@ -128,7 +125,6 @@ async def test_an_unreadable_import_file_is_told(
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Could not read the file" in told(app))
         assert "MemoryError: the file is too big to plan" in told(app)
-    ws.close()
 
 
 async def test_a_failed_feed_health_load_is_told(
@@ -138,15 +134,11 @@ async def test_a_failed_feed_health_load_is_told(
         raise StoreError("the database is locked by another program")
 
     monkeypatch.setattr("trailtui.ui.screens.feed_health.queries.feed_health", locked)
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         await pilot.press("F")
         await wait_for(pilot, lambda: "Could not read the feeds' health" in told(app))
         assert isinstance(app.screen, FeedHealthScreen)
         assert "the database is locked by another program." in told(app)
-    ws.close()
 
 
 async def test_a_failed_reload_of_a_changed_file_is_told(
@@ -172,10 +164,7 @@ async def test_a_failed_feed_load_and_a_failed_refresh_are_told(
 
     monkeypatch.setattr("trailtui.ui.screens.main.queries.merged_feed", broken)
     monkeypatch.setattr("trailtui.feeds.refresh.Refresh.run", broken)
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         assert "Could not load the feed" in told(app)
         assert "The refresh failed" in told(app)
         assert "Everything fetched before it is kept." in told(app)
@@ -184,4 +173,3 @@ async def test_a_failed_feed_load_and_a_failed_refresh_are_told(
         await pilot.press("r")
         await settle(pilot)
         assert told(app).count("The refresh failed") == 2
-    ws.close()

@@ -19,7 +19,17 @@ from trailtui.ui.screens.add_contact import AddContactScreen
 from trailtui.ui.screens.contacts_editor import ContactsEditor
 from trailtui.ui.screens.welcome import WelcomeScreen
 
-from .ui_support import SIZE, main_screen, screen_text, settle, shown, told, wait_for, workspace_for
+from .ui_support import (
+    SIZE,
+    main_screen,
+    running,
+    screen_text,
+    settle,
+    shown,
+    told,
+    wait_for,
+    workspace_for,
+)
 
 
 async def test_adding_someone_reads_and_checks_the_file_off_the_ui_thread(
@@ -67,10 +77,7 @@ async def test_adding_someone_reads_and_checks_the_file_off_the_ui_thread(
 async def test_an_edit_made_elsewhere_is_still_noticed_after_a_save(
     small_world: Path, tmp_path: Path
 ) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws, watch_every=0.02)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path, watch_every=0.02) as (app, pilot):
         await pilot.press("E")
         await settle(pilot)
         editor = app.screen
@@ -85,7 +92,6 @@ async def test_an_edit_made_elsewhere_is_still_noticed_after_a_save(
         )
         await wait_for(pilot, lambda: "contacts.yaml changed on disk" in told(app))
         assert "1 added" in told(app)
-    ws.close()
 
 
 async def test_a_blank_contacts_file_is_a_first_run_with_the_starter(tmp_path: Path) -> None:
@@ -132,41 +138,26 @@ async def test_a_file_with_something_in_it_is_never_replaced_by_the_starter(
 async def test_a_theme_picked_in_the_app_is_kept_until_the_file_says_otherwise(
     small_world: Path, tmp_path: Path
 ) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         app.theme = "nord"  # what the palette's theme picker does
         await settle(pilot)
-    ws.close()
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         assert app.theme == "nord"
-    ws.close()
     # A theme written in the file later wins (the last choice made).
     small_world.write_text(
         small_world.read_text().replace("version: 1\n", "version: 1\nsettings: {theme: gruvbox}\n"),
         encoding="utf-8",
     )
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         assert app.theme == "gruvbox"
         main_screen(app)
-    ws.close()
 
 
 async def test_escape_in_the_editor_leaves_at_once_even_with_a_problem_listed(
     small_world: Path, tmp_path: Path
 ) -> None:
     small_world.write_text(small_world.read_text() + "bogus: 1\n", encoding="utf-8")
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         await pilot.press("E")
         await settle(pilot)
         editor = app.screen
@@ -183,4 +174,3 @@ async def test_escape_in_the_editor_leaves_at_once_even_with_a_problem_listed(
         again.editor.insert("# unsaved\n")
         await pilot.press("escape")
         await shown(pilot, "Leave and lose them?")
-    ws.close()

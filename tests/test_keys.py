@@ -13,11 +13,17 @@ from textual.dom import DOMNode
 import trailtui.ui
 from trailtui.contacts.schema import KEYMAP_ACTIONS
 from trailtui.store import queries
-from trailtui.ui.app import TrailApp
 from trailtui.ui.screens.contacts_editor import ContactsEditor
 from trailtui.ui.screens.help import HelpScreen
 
-from .ui_support import SIZE, main_screen, screen_text, settle, shown, wait_for, workspace_for
+from .ui_support import (
+    main_screen,
+    running,
+    screen_text,
+    settle,
+    shown,
+    wait_for,
+)
 
 
 def ui_bindings() -> list[tuple[str, Binding]]:
@@ -63,10 +69,8 @@ async def test_remapped_keys_work_and_every_place_names_them(
     small_world: Path, tmp_path: Path
 ) -> None:
     remapped(small_world)
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
+        store = app.workspace.store
         screen = main_screen(app)
         # The hint in the panel names the user's key.
         text = await shown(pilot, "Nothing yet: press L to like, c to comment.")
@@ -76,10 +80,10 @@ async def test_remapped_keys_work_and_every_place_names_them(
         # The old key does nothing; the new one records.
         await pilot.press("l")
         await settle(pilot)
-        assert queries.trail(ws.store, "ada") == []
+        assert queries.trail(store, "ada") == []
         await pilot.press("L")
         await settle(pilot)
-        assert [t.kind for t in queries.trail(ws.store, "ada")] == ["like"]
+        assert [t.kind for t in queries.trail(store, "ada")] == ["like"]
         await pilot.press("L")
         await settle(pilot)
         await shown(pilot, "Already liked “Ada on engines”. Press U to undo it.")
@@ -94,15 +98,11 @@ async def test_remapped_keys_work_and_every_place_names_them(
         keys = {ident: key for key, _, _, ident in help_screen.keys}
         assert keys["like"] == "L" and keys["refresh"] == "R" and keys["undo"] == "U"
         assert keys["down"] == "j / ↓"
-    ws.close()
 
 
 async def test_remapped_keys_reach_the_other_screens(small_world: Path, tmp_path: Path) -> None:
     remapped(small_world)
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         await pilot.press("E")
         await settle(pilot)
         editor = app.screen
@@ -122,19 +122,14 @@ async def test_remapped_keys_reach_the_other_screens(small_world: Path, tmp_path
         await wait_for(pilot, lambda: not editor.modified)
         assert small_world.read_text(encoding="utf-8").startswith("# kept by ctrl+w\n")
         assert "^w Save" in screen_text(app)
-    ws.close()
 
 
 async def test_keys_changed_in_the_file_take_effect_at_once(
     small_world: Path, tmp_path: Path
 ) -> None:
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws, watch_every=0.05)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path, watch_every=0.05) as (app, pilot):
         await shown(pilot, "press l to like")
         remapped(small_world)
         await shown(pilot, "press L to like")
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Like (L)" in titles
-    ws.close()

@@ -7,10 +7,12 @@ import contextlib
 import html
 import re
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.worker import WorkerCancelled
 
 from trailtui.ui.app import TrailApp
@@ -18,6 +20,7 @@ from trailtui.ui.screens.main import MainScreen
 from trailtui.workspace import Workspace, open_workspace
 
 SIZE = (150, 40)
+S = TypeVar("S", bound=Screen[Any])
 HANG_GUARD = 60.0  # seconds: only ever reached if the app hangs
 
 
@@ -69,4 +72,29 @@ async def shown(pilot: Pilot[None], expected: str) -> str:
 def main_screen(app: TrailApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen), f"on {type(screen).__name__}"
+    return screen
+
+
+@contextlib.asynccontextmanager
+async def running(
+    contacts: Path, tmp_path: Path, **options: Any
+) -> AsyncIterator[tuple[TrailApp, Pilot[None]]]:
+    """The app on this contacts file (a database in tmp_path), started and
+    settled; its workspace is closed when the block ends."""
+    workspace = workspace_for(contacts, tmp_path)
+    try:
+        app = TrailApp(workspace, **options)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            yield app, pilot
+    finally:
+        workspace.close()
+
+
+async def opened(pilot: Pilot[None], key: str, kind: type[S]) -> S:
+    """Press key and settle: the screen it opened, which must be a `kind`."""
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind), f"{key} opened {type(screen).__name__}, not {kind.__name__}"
     return screen
