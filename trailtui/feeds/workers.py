@@ -70,7 +70,7 @@ PRELOAD = (
     "sqlalchemy.dialects.sqlite",
 )
 STOP_GRACE = 5.0  # seconds a terminated worker has to end before it is killed
-READY_TIMEOUT = 60.0  # a fork server slower than this to start one process is not used
+READY_TIMEOUT = 60.0  # prepare() gives up on a fork server this slow to start one process
 
 # Errors that mean "no worker processes here" (a sandbox, process limits, a
 # fork server that cannot start or died): the refresh uses one thread instead.
