@@ -245,7 +245,7 @@ async def test_open_link_tells_the_truth_when_no_browser_starts(
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)
-    assert "Opened" not in told(app)
+    assert "Opened" not in told(app), told(app)
     assert (
         "Not opened: no web browser could be started here. The link: "
         "https://ada.example.org/p/2" in told(app)

@@ -12,6 +12,7 @@ from trailtui.cli import main
 from trailtui.contacts import load_contacts
 from trailtui.contacts.starter import STARTER
 
+from .conftest import write_feed
 from .feedserver import FeedServer
 
 KEEP = "# my people\nversion: 1\ncontacts:\n  - name: Ada   # first!\n\n# the end\n"
@@ -109,3 +110,22 @@ def test_a_block_scalar_ending_the_file_is_not_changed_by_an_append(tmp_path: Pa
     code, _, err = run("--contacts", str(path), "contacts", "add", "Bo")
     assert code == 0, err
     assert load_contacts(path).contacts[0].notes == "hi\n"
+
+
+def test_a_relative_source_is_relative_to_the_contacts_file_not_the_cwd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "people"
+    home.mkdir()
+    contacts = home / "contacts.yaml"
+    contacts.write_text("version: 1\ncontacts: []\n", encoding="utf-8")
+    write_feed(home / "ada.rss", "ada", ["Ada on engines"])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no ada.rss here
+    result = CliRunner().invoke(
+        main, ["--contacts", str(contacts), "contacts", "add", "Ada", "ada.rss"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "ada.rss" in contacts.read_text(encoding="utf-8")
+    assert "Ada on engines" in result.output or "1 entry" in result.output

@@ -117,14 +117,14 @@ def contacts_add(
     feeds: list[dict[str, str]] = []
     if source:
         try:
-            entry = feed_entry(source)
+            entry = feed_entry(source, base_dir=path.parent)
         except SourceError as exc:
             fail(f"{source}: {exc}")
         if no_check:
             feeds = [entry]
         else:
             click.echo(f"Looking at {source}...", err=True)
-            probe = probe_source(source)
+            probe = probe_source(source, base_dir=path.parent)
             if not probe.ok:
                 fail(f"no feed found: {probe.error} (add --no-check to add it anyway)")
             for index, found in enumerate(probe.candidates):

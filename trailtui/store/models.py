@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from trailtui.store.records import EngagementRecord
+
 
 class Base(DeclarativeBase):
     pass
@@ -97,6 +99,20 @@ class EngagementRow(Base):
     undone_at: Mapped[int | None]
     # The trail marked its entry read (so undoing it marks the entry unread again).
     marked_read: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    def record(self, entry_title: str | None = None) -> EngagementRecord:
+        """The plain record that leaves the store."""
+        return EngagementRecord(
+            id=self.id,
+            contact_id=self.contact_id,
+            entry_id=self.entry_id,
+            kind=self.kind,
+            text=self.text,
+            created_at=self.created_at,
+            undone=self.undone_at is not None,
+            entry_title=entry_title,
+            marked_read=bool(self.marked_read),
+        )
 
 
 class DraftRow(Base):

@@ -113,19 +113,7 @@ def trail(store: Store, contact_id: str, *, limit: int = 10) -> list[EngagementR
         .limit(limit)
     )
     with store.read() as session:
-        return [
-            EngagementRecord(
-                id=row.id,
-                contact_id=row.contact_id,
-                entry_id=row.entry_id,
-                kind=row.kind,
-                text=row.text,
-                created_at=row.created_at,
-                undone=row.undone_at is not None,
-                entry_title=title,
-            )
-            for row, title in session.execute(query)
-        ]
+        return [row.record(title) for row, title in session.execute(query)]
 
 
 def feeds_to_fetch(store: Store, *, at: int, force: bool = False) -> list[FeedState]:

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from trailtui.store.db import Store, now
 from trailtui.store.errors import StoreError
 from trailtui.store.models import ContactRow, EngagementRow, EntryRow
-from trailtui.store.records import EngagementRecord, TrailWrite, Undone
+from trailtui.store.records import TrailWrite, Undone
 
 
 def add_engagement(
@@ -48,7 +48,7 @@ def add_engagement(
                     .limit(1)
                 ).first()
                 if existing is not None:
-                    return TrailWrite(_record(existing, title), created=False)
+                    return TrailWrite(existing.record(title), created=False)
             if entry.read_at is None:
                 entry.read_at = stamp
                 marked_read = True
@@ -62,7 +62,7 @@ def add_engagement(
         )
         session.add(row)
         session.flush()
-        return TrailWrite(_record(row, title), created=True)
+        return TrailWrite(row.record(title), created=True)
 
 
 def undo_last_engagement(store: Store) -> Undone | None:
@@ -84,21 +84,7 @@ def undo_last_engagement(store: Store) -> Undone | None:
         if entry is not None and row.marked_read and entry.read_at == row.created_at:
             entry.read_at = None
             unread = True
-        return Undone(_record(row, entry.title if entry else None), entry_unread=unread)
-
-
-def _record(row: EngagementRow, title: str | None) -> EngagementRecord:
-    return EngagementRecord(
-        id=row.id,
-        contact_id=row.contact_id,
-        entry_id=row.entry_id,
-        kind=row.kind,
-        text=row.text,
-        created_at=row.created_at,
-        undone=row.undone_at is not None,
-        entry_title=title,
-        marked_read=bool(row.marked_read),
-    )
+        return Undone(row.record(entry.title if entry else None), entry_unread=unread)
 
 
 def set_read(store: Store, entry_id: int, read: bool = True) -> None:
