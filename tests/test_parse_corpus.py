@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trailtui.feeds.entries import ParsedEntry, finish
-from trailtui.feeds.fastparse import FastPathDeclined, _join, parse_fast
+from trailtui.feeds.fastparse import FastPathDeclined, join_url, parse_fast
 from trailtui.feeds.htmltext import html_to_text
 from trailtui.feeds.parse import (
     ParsedFeed,
@@ -838,7 +838,7 @@ def test_link_resolution_is_urljoin(base: str) -> None:
         except ValueError:
             expected = ValueError
         try:
-            got: str | type[Exception] = _join(base, value)
+            got: str | type[Exception] = join_url(base, value)
         except ValueError:
             got = ValueError
         assert got == expected, (base, value)

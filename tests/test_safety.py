@@ -222,7 +222,7 @@ def test_safe_link_returns_input_or_none(url: str) -> None:
 @FAST
 @given(st.one_of(_TEXT, st.text(alphabet=st.characters(max_codepoint=0x2100), max_size=300)))
 def test_the_quick_safety_check_agrees_with_the_rule(text: str) -> None:
-    # `_is_safe` checks encoded bytes for speed; it must find exactly what UNSAFE finds.
-    from trailtui.safety import _is_safe
+    # `is_safe` checks encoded bytes for speed; it must find exactly what UNSAFE finds.
+    from trailtui.safety import is_safe
 
-    assert _is_safe(text) == (UNSAFE.search(text.replace("\r", "")) is None)
+    assert is_safe(text) == (UNSAFE.search(text.replace("\r", "")) is None)

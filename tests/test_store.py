@@ -93,11 +93,11 @@ def test_entry_insert_suits_each_driver() -> None:
     from sqlalchemy.dialects import postgresql, sqlite
 
     columns = ("feed_id", "guid", "title", "content_hash", "first_seen_at", "sort_ts", "starred")
-    compiled = ingest._insert_statement(sqlite.dialect(), columns)
+    compiled = ingest.insert_statement(sqlite.dialect(), columns)
     statement, order = compiled.sql, compiled.order
     assert statement.startswith("INSERT INTO entry") and statement.count("?") == len(columns)
     assert order is not None and sorted(order) == sorted(columns)
-    compiled = ingest._insert_statement(postgresql.dialect(), columns)
+    compiled = ingest.insert_statement(postgresql.dialect(), columns)
     statement, order = compiled.sql, compiled.order
     assert order is None and "%(guid)s" in statement and "RETURNING" not in statement
 

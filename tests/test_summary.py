@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trailtui.feeds.sanitize import FIRST_TRY, MAX_SUMMARY, SUMMARY_SOURCE, _line_from, text_of
+from trailtui.feeds.sanitize import FIRST_TRY, MAX_SUMMARY, SUMMARY_SOURCE, line_from, text_of
 
 _PIECES = st.sampled_from(
     [
@@ -34,7 +34,7 @@ _FRAGMENTS = st.lists(_PIECES, min_size=1, max_size=400).map("".join)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_FRAGMENTS)
 def test_the_first_try_gives_the_summary_the_whole_source_gives(fragment: str) -> None:
-    whole = _line_from(fragment, SUMMARY_SOURCE, MAX_SUMMARY)[:MAX_SUMMARY]
+    whole = line_from(fragment, SUMMARY_SOURCE, MAX_SUMMARY)[:MAX_SUMMARY]
     assert text_of(fragment) == whole
 
 

@@ -45,12 +45,12 @@ def clean_text(text: str | None, *, max_length: int = 200_000) -> str:
     text = text[:max_length]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not _is_safe(text):  # rare: most text needs no rewriting
+    if not is_safe(text):  # rare: most text needs no rewriting
         text = _UNSAFE_CHARS.sub("", _without_sequences(text))
     return text
 
 
-def _is_safe(text: str) -> bool:
+def is_safe(text: str) -> bool:
     """Whether `text` has nothing `clean_text` removes (carriage returns aside).
 
     Checked on the encoded bytes: bytes.translate and searches that start
@@ -163,7 +163,7 @@ def clean_line(text: str | None, *, max_length: int = MAX_LINE) -> str:
     if not text:
         return ""
     text = text[: max_length * 4]
-    if not _is_safe(text):
+    if not is_safe(text):
         text = clean_text(text)
     return " ".join(text.split())[:max_length]
 

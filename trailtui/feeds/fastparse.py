@@ -122,7 +122,7 @@ def _children(element: etree._Element) -> dict[object, etree._Element]:
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
-def _join(base: str, value: str) -> str:
+def join_url(base: str, value: str) -> str:
     """urljoin(base, value), without its work where the answer is `value`
     itself: most links and ids in feeds are absolute already."""
     scheme = _SCHEME.match(value)
@@ -164,7 +164,7 @@ def _link(value: str | None, base: str | None) -> str | None:
     value = value.strip()
     if not value:
         return None
-    return _join(base, value) if base else value
+    return join_url(base, value) if base else value
 
 
 def _date(element: etree._Element | None) -> int | None:
@@ -182,7 +182,7 @@ def _id(value: str | None, base: str | None) -> str | None:
     absolute ids (https:, urn:, tag:) are unchanged."""
     if value is None or not value.strip():
         return None
-    return _join(base, value.strip()) if base else value.strip()
+    return join_url(base, value.strip()) if base else value.strip()
 
 
 _AUTHOR_TAGS = ("author", f"{DC}creator")

@@ -59,13 +59,13 @@ def text_of(fragment: str | None, *, limit: int = MAX_SUMMARY) -> str:
         # a cut changes (a reference or a tag cut in two) stays within the
         # last few characters, beyond the margin: the same summary, for a third
         # of the work. A cut <script> would leak its text, so none may start.
-        line = _line_from(fragment, FIRST_TRY, limit)
+        line = line_from(fragment, FIRST_TRY, limit)
         if len(line) >= limit + CUT_MARGIN:
             return line[:limit]
-    return _line_from(fragment, SUMMARY_SOURCE, limit)[:limit]
+    return line_from(fragment, SUMMARY_SOURCE, limit)[:limit]
 
 
-def _line_from(fragment: str, source: int, limit: int) -> str:
+def line_from(fragment: str, source: int, limit: int) -> str:
     head = _control_references(fragment[:source])
     if len(fragment) > source:
         if head.rfind("<") > head.rfind(">"):

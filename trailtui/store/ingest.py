@@ -5,7 +5,7 @@ rewritten, so a refresh that finds nothing new writes almost nothing.
 
 This runs once per feed per refresh, thousands of rows at a time: the
 statements are SQLAlchemy's, built and compiled once per dialect and shape,
-then run straight on the driver (`_Compiled`), skipping the ORM session and
+then run straight on the driver (`Compiled`), skipping the ORM session and
 the per-call statement building that would cost as much as the writing.
 """
 
@@ -109,7 +109,7 @@ ENTRY_FIELDS = (
 
 
 @dataclass(frozen=True)
-class _Compiled:
+class Compiled:
     """A statement compiled for one dialect, run on the driver with plain values."""
 
     sql: str
@@ -118,7 +118,7 @@ class _Compiled:
     @classmethod
     def of(
         cls, statement: ClauseElement, dialect: Dialect, columns: list[str] | None = None
-    ) -> _Compiled:
+    ) -> Compiled:
         compiled = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=columns))
         order = tuple(compiled.positiontup) if compiled.positiontup is not None else None
         return cls(compiled.string, order)
@@ -139,7 +139,7 @@ class _Compiled:
 @lru_cache(maxsize=64)
 def _feed_update(
     dialect: Dialect, columns: tuple[str, ...], keep_warning: bool, failed: bool
-) -> _Compiled:
+) -> Compiled:
     """UPDATE feed SET <columns> (+ the error kept, or one more failure) WHERE id."""
     values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in columns}
     if keep_warning:  # a parse warning still holds; a failure's error does not
@@ -149,22 +149,22 @@ def _feed_update(
     if failed:
         values["failures"] = FEED.failures + literal_column("1")
     statement = update_(FEED_TABLE).where(FEED.id == bindparam("feed_key")).values(values)
-    return _Compiled.of(statement, dialect)
+    return Compiled.of(statement, dialect)
 
 
 @lru_cache(maxsize=8)
-def _entries_of_feed(dialect: Dialect) -> _Compiled:
+def _entries_of_feed(dialect: Dialect) -> Compiled:
     statement = select(ENTRY.id, ENTRY.guid, ENTRY.content_hash).where(
         ENTRY.feed_id == bindparam("feed_key")
     )
-    return _Compiled.of(statement, dialect)
+    return Compiled.of(statement, dialect)
 
 
 @lru_cache(maxsize=8)
-def _entry_update(dialect: Dialect) -> _Compiled:
+def _entry_update(dialect: Dialect) -> Compiled:
     values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in ENTRY_FIELDS}
     statement = update_(ENTRY_TABLE).where(ENTRY.id == bindparam("entry_key")).values(values)
-    return _Compiled.of(statement, dialect)
+    return Compiled.of(statement, dialect)
 
 
 def _store_one(
@@ -247,13 +247,13 @@ def _entry_values(entry: EntryData) -> dict[str, object]:
 
 def _insert_entries(connection: Connection, rows: list[dict[str, object]]) -> None:
     """One executemany: a first refresh inserts thousands of rows."""
-    _insert_statement(connection.dialect, tuple(rows[0])).run_many(connection, rows)
+    insert_statement(connection.dialect, tuple(rows[0])).run_many(connection, rows)
 
 
 @lru_cache(maxsize=8)
-def _insert_statement(dialect: Dialect, columns: tuple[str, ...]) -> _Compiled:
+def insert_statement(dialect: Dialect, columns: tuple[str, ...]) -> Compiled:
     # inline(): no RETURNING of generated ids, which an executemany cannot use.
-    return _Compiled.of(insert(ENTRY_TABLE).inline(), dialect, list(columns))
+    return Compiled.of(insert(ENTRY_TABLE).inline(), dialect, list(columns))
 
 
 def sort_timestamp(published: int | None, first_seen: int) -> int:
