@@ -26,6 +26,11 @@ def main(options: Options) -> None:
 
 def _run_app(options: Options) -> None:
     workspace = open_workspace_or_exit(options, need_contacts=False)
+    from trailtui.feeds.workers import prepare_if_wanted
+
+    # A first refresh's workers start from a fork server (the app has threads):
+    # warm it while Textual loads.
+    prepare_if_wanted(workspace.store, "forkserver")
     from trailtui.ui.app import TrailApp  # deferred: the CLI commands don't need Textual
 
     try:

@@ -13,10 +13,10 @@ a `FeedOutcome`.
 from __future__ import annotations
 
 import contextlib
-import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from trailtui.clock import now
 from trailtui.feeds.decide import (
     Decision,
     FeedOutcome,
@@ -82,7 +82,7 @@ def _decide(job: Job) -> Decision | FeedOutcome:
             feed,
             fetched,
             parsed,
-            now=int(time.time()),
+            now=now(),
             refresh_every=job.refresh_every,
             jitter=job.jitter,
             digest=digest,

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from trailtui.clock import now
 from trailtui.feeds import finish, workers
 from trailtui.feeds.decide import FeedOutcome, Result
 from trailtui.feeds.finish import Job, parse_job
@@ -201,7 +202,7 @@ class Refresh:
 
     async def _refresh(self, report: RefreshReport) -> None:
         store, limits, refresh_every = self.store, self.limits, self.refresh_every
-        feeds = queries.feeds_to_fetch(store, at=int(time.time()), force=self.force)
+        feeds = queries.feeds_to_fetch(store, at=now(), force=self.force)
         report.due = len(feeds)
         if self.on_start:
             self.on_start(len(feeds))

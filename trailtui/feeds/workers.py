@@ -40,6 +40,7 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, Literal
 
+from trailtui.clock import now
 from trailtui.feeds import finish
 from trailtui.feeds.decide import FeedOutcome
 from trailtui.feeds.http import Fetcher, FetchLimits
@@ -127,6 +128,27 @@ def prepare(start_method: StartMethod = "forkserver") -> bool:
             return bool(process.exitcode == 0)
     except CANNOT_START:
         return False
+
+
+def prepare_if_wanted(
+    store: Store, start_method: StartMethod = "forkserver"
+) -> threading.Thread | None:
+    """Warm the workers in a background thread if the next refresh (of the
+    feeds due now) will want them; the thread, or None if it will not.
+
+    The app calls this before it starts, so the fork server is warm by the
+    time its first refresh needs it (a cold one makes that refresh a third
+    slower; see benchmarks/app_refresh.py)."""
+    from trailtui.store import queries
+
+    due = queries.feeds_to_fetch(store, at=now(), force=False)
+    if not wanted(store, sum(1 for feed in due if feed.content_hash is None)):
+        return None
+    thread = threading.Thread(
+        target=prepare, args=(start_method,), name="trailtui-prepare-workers", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 def _ready() -> None:

@@ -22,7 +22,8 @@ from trailtui.ui.messages import RefreshFinished, RefreshProgress, RefreshStarte
 from trailtui.workspace import Workspace
 
 # The app has threads, so its worker processes start from a fork server
-# (a clean process), never by forking the app itself.
+# (a clean process), never by forking the app itself; `trailtui` warms it
+# before the app starts (workers.prepare_if_wanted).
 START_METHOD: StartMethod = "forkserver"
 STOP_PATIENCE = 30.0  # seconds quitting waits for a cancelled refresh to end
 
