@@ -22,7 +22,16 @@ from trailtui.ui.app import TrailApp
 from trailtui.workspace import Workspace
 
 from .conftest import write_feed
-from .ui_support import SIZE, main_screen, screen_text, settle, told, wait_for, workspace_for
+from .ui_support import (
+    SIZE,
+    main_screen,
+    running,
+    screen_text,
+    settle,
+    told,
+    wait_for,
+    workspace_for,
+)
 
 GATE_PATIENCE = 120.0  # seconds a held answer waits before giving up (a hang guard)
 
@@ -209,3 +218,33 @@ async def test_quitting_mid_refresh_stops_its_workers(
     ws.close()
     with sqlite3.connect(tmp_path / "app.sqlite3") as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+async def test_the_apps_first_big_refresh_uses_workers_and_never_forks_the_app(
+    small_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trailtui.feeds import workers
+
+    from .test_refresh import started_pools
+
+    lines = []
+    for n in range(30):  # more never-fetched feeds than one thread should take
+        write_feed(small_world.parent / f"many{n}.rss", f"many{n}", [f"Many post {n}"])
+        lines.append(f"  - name: Many Writer {n}\n    feeds: [many{n}.rss]\n")
+    small_world.write_text(small_world.read_text() + "".join(lines), encoding="utf-8")
+    pools = started_pools(monkeypatch)
+    forks: list[int] = []
+
+    def no_fork() -> int:
+        forks.append(1)
+        raise OSError("the app must not fork itself")
+
+    monkeypatch.setattr("os.fork", no_fork)
+    async with running(small_world, tmp_path) as (app, _):
+        report = [m.message for m in app.message_log if "feeds refreshed" in m.message]
+        assert report == ["32 feeds refreshed: 34 new entries"], told(app)
+        assert len(queries.merged_feed(app.workspace.store)) == 34
+    assert forks == []
+    [pool] = pools
+    assert pool.start_method == "forkserver" and sum(pool.reported_by) >= 30
+    assert workers.MIN_NEW_FEEDS <= 30

@@ -34,8 +34,9 @@ import multiprocessing
 import os
 import queue
 import random
+import sys
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, Literal
@@ -99,6 +100,26 @@ def _context(start_method: StartMethod) -> ForkContext | ForkServerContext:
 _prepare_lock = threading.Lock()
 
 
+@contextlib.contextmanager
+def _stderr_with_a_descriptor() -> Iterator[None]:
+    """multiprocessing hands sys.stderr's file descriptor to the helper process
+    it starts first (its resource tracker); inside a Textual app sys.stderr
+    is a capture whose descriptor is -1, and the start fails ("bad value(s) in
+    fds_to_keep"). For that moment, the process's real stderr."""
+    try:
+        usable = sys.stderr is None or sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = True  # no descriptor at all: multiprocessing passes none
+    if usable or sys.__stderr__ is None:
+        yield
+        return
+    captured, sys.stderr = sys.stderr, sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stderr = captured
+
+
 def prepare(start_method: StartMethod = "forkserver") -> bool:
     """Get workers ready to start quickly; False if none can start here.
 
@@ -118,7 +139,7 @@ def prepare(start_method: StartMethod = "forkserver") -> bool:
         return True
     try:
         context = _context(start_method)
-        with _prepare_lock:
+        with _prepare_lock, _stderr_with_a_descriptor():
             process = context.Process(target=_ready, name="trailtui-ready", daemon=True)
             process.start()
             process.join(READY_TIMEOUT)
@@ -230,8 +251,9 @@ class WorkerPool:
         pool = cls(processes, pipes, len(feeds), start_method)
         try:
             context = _context(start_method)
-            counter = _Counter(context)
-            write_lock = context.Lock()
+            with _stderr_with_a_descriptor():
+                counter = _Counter(context)
+                write_lock = context.Lock()
             if start_method == "fork":
                 import trailtui.feeds.parse  # noqa: F401 - loaded once, shared by the forks
 
@@ -248,7 +270,8 @@ class WorkerPool:
                     daemon=True,
                 )
                 try:
-                    process.start()
+                    with _stderr_with_a_descriptor():
+                        process.start()
                 except BaseException:
                     reader.close()
                     raise
