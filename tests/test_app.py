@@ -349,3 +349,18 @@ async def test_counts_are_plural_only_when_they_should_be(
         await shown(pilot, "1 entry · 1 unread")
     assert "1 feed refreshed: 1 new entry" in told(app)
     ws.close()
+
+
+async def test_a_name_with_direction_overrides_and_escapes_is_drawn_clean(
+    small_world: Path, tmp_path: Path
+) -> None:
+    small_world.write_text(
+        small_world.read_text(encoding="utf-8").replace(
+            "name: Ada Quill", 'name: "Ada \\u202eQuill \\e[31mred"'
+        ),
+        encoding="utf-8",
+    )
+    async with running(small_world, tmp_path) as (app, pilot):
+        text = await shown(pilot, "Ada Quill")
+        assert "\u202e" not in text and "\x1b" not in text
+        assert "Ada Quill red" in text  # the whole sequence went, the words stay

@@ -214,3 +214,10 @@ def steady_width(text: str) -> str:
         kept.append(char)
         previous = char
     return "".join(kept)
+
+
+def shown(text: str | None, *, one_line: bool = False) -> str:
+    """Text as the app draws it, from wherever it came (a feed, an import, a
+    hand-edited file): no escape sequences or direction overrides, and a
+    width every terminal measures alike. one_line folds it onto one line."""
+    return steady_width(clean_line(text) if one_line else clean_text(text))

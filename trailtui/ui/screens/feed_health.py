@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from trailtui.feeds.health import Diagnosis, diagnose
 from trailtui.paths import tilde
-from trailtui.safety import steady_width
+from trailtui.safety import shown
 from trailtui.store import Store, queries
 from trailtui.store.records import FeedHealth
 from trailtui.text import plural
@@ -82,8 +82,8 @@ class FeedHealthScreen(TrailScreen[None]):
             else:
                 status = Text(tilde(found.problem), style=tone["warning"])
             table.add_row(
-                Text(steady_width(feed.contact_name)),
-                Text(steady_width(tilde(feed.label or feed.title or feed.url))),
+                Text(shown(feed.contact_name, one_line=True)),
+                Text(shown(tilde(feed.label or feed.title or feed.url), one_line=True)),
                 status,
                 Text(str(feed.entry_count)),
                 Text(_when(feed.last_success_at)),

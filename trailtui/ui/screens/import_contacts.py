@@ -51,27 +51,6 @@ def summary(plan: ImportPlan) -> str:
     return f"{text}, {len(skips)} skipped."
 
 
-def render_plan(plan: ImportPlan, styles: dict[Tone, Style] | None = None) -> RenderableType:
-    """The whole plan as text (the CLI prints the same), coloured by the theme."""
-    tone = styles or {}
-    plain = Style()
-    lines: list[RenderableType] = [Text(summary(plan), style="bold")]
-    for item in plan.of(ADD):
-        lines.append(Text(f"+ {item.name}  [{item.source}]", style=tone.get("ok", plain)))
-        lines.extend(Text(f"    note: {note}", style="dim") for note in item.notes)
-    for item in plan.to_merge():
-        line = f"~ {item.name} → {item.target}: {item.reason}"
-        lines.append(Text(line, style=tone.get("warning", plain)))
-        lines.extend(Text(f"    note: {note}", style="dim") for note in item.notes)
-    for item in plan.by_hand():
-        line = f"? {item.name} → {item.target}: {item.reason}"
-        lines.append(Text(line, style=tone.get("warning", plain)))
-        lines.append(Text(f"    {item.by_hand}", style="bold"))
-    for item in plan.of(SKIP):
-        lines.append(Text(f"- {item.name or '(no name)'}: {item.reason}", style="dim"))
-    return Group(*lines)
-
-
 def apply_label(plan: ImportPlan) -> str:
     """The apply button's label: what pressing it does."""
     added, updated = len(plan.new_contacts()), len(plan.merges())
@@ -216,7 +195,7 @@ class ImportScreen(TrailModal[None]):
         choices.display = bool(choices.option_count)
         if highlighted is not None and highlighted < choices.option_count:
             choices.highlighted = highlighted
-        self._show(render_plan(plan, styles))
+        self.show_details()
         button = self.query_one("#apply", Button)
         button.label = apply_label(plan)
         button.disabled = not plan.new_contacts() and not plan.merges()
@@ -230,6 +209,37 @@ class ImportScreen(TrailModal[None]):
         )
         if choices.display and self.focused is self.query_one("#import-path"):
             choices.focus()
+
+    @on(SelectionList.SelectionHighlighted, "#import-choices")
+    def show_details(self) -> None:
+        """Under the list: what the plan says of the highlighted person, then
+        what is skipped and why."""
+        if self.planned is None:
+            return
+        plan = self.planned.plan
+        choices = self.query_one("#import-choices", SelectionList)
+        parts: list[RenderableType] = []
+        if choices.highlighted is not None and choices.option_count:
+            key = choices.get_option_at_index(choices.highlighted).value
+            item = self._current(plan, key)
+            if item is not None:
+                parts.append(Text(f"{item.name}  [{item.source}]", style="bold"))
+                if item.reason:
+                    parts.append(Text(item.reason))
+                parts.extend(Text(f"  note: {note}", style="dim") for note in item.notes)
+            elif key in self.skip:
+                parts.append(
+                    Text("Left out of this import (tick it to bring it back).", style="dim")
+                )
+        skips = [item for item in plan.of(SKIP) if item.key not in self.skip]
+        if skips:
+            parts.append(Text(f"\nSkipped ({len(skips)}):", style="bold"))
+            parts.extend(
+                Text(f"- {item.name or '(no name)'}: {item.reason}", style="dim") for item in skips
+            )
+        for item in plan.by_hand():
+            parts.append(Text(f"? {item.name} → {item.target}: {item.by_hand}", style="bold"))
+        self._show(Group(*parts))
 
     @staticmethod
     def _current(plan: ImportPlan, key: str) -> PlanItem | None:

@@ -43,10 +43,12 @@ class WelcomeScreen(TrailModal[None]):
                 ),
                 id="welcome-text",
             )
-            yield Button("Create it from a commented example and edit it", id="starter")
-            yield Button("Add my first contact", id="add")
-            yield Button("Import contacts (OPML, vCard, LinkedIn CSV)", id="import")
-            yield Button("Not now", id="later")
+            yield Button(
+                "Create it from a commented example and edit it", id="starter", compact=True
+            )
+            yield Button("Add my first contact", id="add", compact=True)
+            yield Button("Import contacts (OPML, vCard, LinkedIn CSV)", id="import", compact=True)
+            yield Button("Not now", id="later", compact=True)
             yield Static(
                 Text("To look around with made-up people first, quit and run: trailtui --demo"),
                 classes="hint",

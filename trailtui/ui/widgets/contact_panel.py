@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from trailtui.contacts.durations import format_duration
-from trailtui.safety import steady_width
+from trailtui.safety import shown
 from trailtui.store.records import EntryRecord
 from trailtui.trail.cadence import DAY, Health
 from trailtui.trail.kinds import Kind, describe
@@ -114,7 +114,7 @@ def render_card(
         return style.get(name, plain)
 
     def field(label: str, value: str) -> Text:
-        return Text.assemble((f"{label}\n", named("label")), steady_width(value) or "—")
+        return Text.assemble((f"{label}\n", named("label")), shown(value) or "—")
 
     contact, rhythm, at = card.contact, card.rhythm, card.at
     label = named("label")
@@ -125,15 +125,15 @@ def render_card(
         when = datetime.fromtimestamp(entry.sort_ts).strftime("%Y-%m-%d %H:%M")
         source = " · ".join(p for p in (entry.feed_label, entry.author or "", when) if p)
         parts += [
-            Text(steady_width(entry.title) or "(untitled)", style=label),
-            Text(steady_width(source), style=muted),
+            Text(shown(entry.title) or "(untitled)", style=label),
+            Text(shown(source), style=muted),
             Text(""),
         ]
-    parts.append(Text(steady_width(contact.name), style=named("name")))
+    parts.append(Text(shown(contact.name), style=named("name")))
     if contact.archived:
         parts.append(Text("archived: no longer in contacts.yaml", style=named("warning")))
     if contact.circles or contact.tags:
-        parts.append(Text(" · ".join(steady_width(t) for t in [*contact.circles, *contact.tags])))
+        parts.append(Text(" · ".join(shown(t) for t in [*contact.circles, *contact.tags])))
     parts += [Text(""), field("Why they matter", contact.why), Text("")]
     parts += [field("How I can help", contact.help), Text("")]
     cadence = (
@@ -162,9 +162,9 @@ def render_card(
         if not _is_touch(engagement.kind):
             line.append(" (not a touch)", style=muted)
         if engagement.entry_title:
-            line.append(f" · {steady_width(engagement.entry_title)}", style=muted)
+            line.append(f" · {shown(engagement.entry_title)}", style=muted)
         if engagement.text:
-            line.append(f"\n        “{steady_width(engagement.text)}”")
+            line.append(f"\n        “{shown(engagement.text)}”")
         if engagement.undone:
             line.stylize(Style(strike=True, dim=True))
             line.append("  undone", style=muted)
@@ -173,7 +173,9 @@ def render_card(
         parts += [Text(""), field("Notes", contact.notes.strip())]
     if contact.links:
         parts += [Text(""), Text("Links", style=label)]
-        parts += [Text(f"{name}: {url}") for name, url in contact.links.items()]
+        parts += [
+            Text(shown(f"{name}: {url}", one_line=True)) for name, url in contact.links.items()
+        ]
     return Group(*parts)
 
 

@@ -3,7 +3,7 @@
 A line widget (Textual's line API): only the lines on screen are drawn, so
 a long feed costs what a short one does, and the title column always takes
 the rest of the width. Feed text is drawn as plain text, never markup, with
-its width steadied (`safety.steady_width`) so every terminal lines it up.
+cleaned and its width steadied (`safety.shown`) so every terminal lines it up.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from trailtui.clock import now
-from trailtui.safety import steady_width
+from trailtui.safety import shown
 from trailtui.store.records import EntryRecord
 
 WHEN_WIDTH = 6
-WHO_WIDTH = 18
+WHO_WIDTH = 18  # at most; a narrow pane gives the title more room
 UNREAD_MARK = "● "
 READ_MARK = "  "
 
@@ -37,6 +37,11 @@ def when_text(timestamp: int, today: datetime) -> str:
     if moment.year == today.year:
         return moment.strftime("%b %d")
     return moment.strftime("%Y")
+
+
+def who_width(width: int) -> int:
+    """The name column: 18 cells, less in a narrow pane (a quarter of it, 10 at least)."""
+    return max(10, min(WHO_WIDTH, width // 4))
 
 
 class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -228,8 +233,10 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
         )
         meta = self.get_component_rich_style("feed-list--meta", partial=True)
         today = datetime.fromtimestamp(now())
-        who = Text(steady_width(entry.contact_name), style=text_style + Style(italic=entry.read))
-        who.truncate(WHO_WIDTH, overflow="ellipsis", pad=True)
+        who = Text(
+            shown(entry.contact_name, one_line=True), style=text_style + Style(italic=entry.read)
+        )
+        who.truncate(who_width(width), overflow="ellipsis", pad=True)
         line = Text.assemble(
             " ",
             (when_text(entry.sort_ts, today).ljust(WHEN_WIDTH), meta),
@@ -237,7 +244,7 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
             who,
             " ",
             (READ_MARK if entry.read else UNREAD_MARK, Style(bold=True)),
-            (steady_width(entry.title), text_style),
+            (shown(entry.title, one_line=True), text_style),
             no_wrap=True,
             end="",
         )
