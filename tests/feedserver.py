@@ -440,7 +440,7 @@ class _Handler(BaseHTTPRequestHandler):
         raise _Hangup
 
 
-_ROUTES = {
+_ROUTES: dict[str, Callable[[_Handler], None]] = {
     "/404": lambda h: h._status(404),
     "/410": lambda h: h._status(410),
     "/500": lambda h: h._status(500),
@@ -681,7 +681,7 @@ class Watch:
 
 def _client_gone(handler: _Handler, wait: float) -> bool:
     """True once the client has closed its end of the connection (waits up to `wait` s)."""
-    connection = handler.connection
+    connection: socket.socket = handler.connection  # typeshed has Any: a TCP server's is a socket
     readable, _, _ = select.select([connection], [], [], wait)
     if not readable:
         return False

@@ -19,7 +19,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
 
 
 def test_every_command_has_help() -> None:
-    commands = (
+    commands: tuple[list[str], ...] = (
         [], ["fetch"], ["contacts"], ["contacts", "check"], ["contacts", "add"], ["stats"],
         ["doctor"], ["import"], ["export"],
     )  # fmt: skip

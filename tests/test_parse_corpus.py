@@ -494,8 +494,8 @@ def test_routing_of_every_fixture() -> None:
             routes[path.name] = "fast"
     width = max(map(len, routes))
     print("\n" + "\n".join(f"{name:<{width}}  {route}" for name, route in routes.items()))
-    declined = {name for name, route in routes.items() if route != "fast"}
-    assert declined == set(EXPECTED_DECLINES)
+    declined_names = {name for name, route in routes.items() if route != "fast"}
+    assert declined_names == set(EXPECTED_DECLINES)
     for name in EXPECTED_DECLINES:
         assert routes[name].startswith(f"feedparser ({EXPECTED_DECLINES[name]}"), routes[name]
     # parse_feed takes the same route (the JSON Feed is not a feed at all).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,13 @@ import sqlalchemy.exc
 from trailtui.contacts import load_contacts
 from trailtui.contacts.rows import sync_contacts
 from trailtui.feeds import finish, workers
-from trailtui.feeds.http import FetchLimits, FetchResult
+from trailtui.feeds.decide import FeedOutcome
+from trailtui.feeds.http import Fetcher, FetchLimits, FetchResult
 from trailtui.feeds.refresh import Result, refresh
 from trailtui.store import Store, open_store, queries
 from trailtui.store.errors import StoreError
+from trailtui.store.ingest import EntryData, FeedUpdate, StoreResult, store_fetches
+from trailtui.store.records import FeedState
 
 from .conftest import write_feed
 
@@ -71,29 +75,33 @@ def start_method(request: pytest.FixtureRequest) -> workers.StartMethod:
 REAL_WORK = workers.work
 
 
-def is_feed(feed: Any, n: int) -> bool:
-    return bool(feed.url.endswith(f"/f{n}.rss"))
+def is_feed(feed: FeedState, n: int) -> bool:
+    return feed.url.endswith(f"/f{n}.rss")
 
 
 def work_dying_on_feed_7(*args: Any) -> None:
     real_fetch = finish.fetch_feed
 
-    async def fetch_or_die(fetcher: Any, feed: Any, max_bytes: int) -> Any:
+    async def fetch_or_die(
+        fetcher: Fetcher, feed: FeedState, max_bytes: int
+    ) -> tuple[FetchResult, str | None]:
         if is_feed(feed, 7):
             os._exit(3)  # the worker dies (out of memory, killed) with feeds in hand
         return await real_fetch(fetcher, feed, max_bytes)
 
-    finish.fetch_feed = fetch_or_die  # type: ignore[assignment]
+    finish.fetch_feed = fetch_or_die
     REAL_WORK(*args)
 
 
 def work_failing_to_finish_feed_11(*args: Any) -> None:
     real_finish = finish.finish_feeds
 
-    def finish_or_fail(jobs: list[Any], *rest: Any) -> Any:
+    def finish_or_fail(
+        jobs: list[finish.Job], store: Store, write_lock: Any = None
+    ) -> list[FeedOutcome]:
         if any(is_feed(job.feed, 11) for job in jobs):
             raise RuntimeError("a bug in the worker's thread")
-        return real_finish(jobs, *rest)
+        return real_finish(jobs, store, write_lock)
 
     finish.finish_feeds = finish_or_fail
     REAL_WORK(*args)
@@ -102,12 +110,14 @@ def work_failing_to_finish_feed_11(*args: Any) -> None:
 def work_hanging_on_feed_5(*args: Any) -> None:
     real_fetch = finish.fetch_feed
 
-    async def fetch_or_hang(fetcher: Any, feed: Any, max_bytes: int) -> Any:
+    async def fetch_or_hang(
+        fetcher: Fetcher, feed: FeedState, max_bytes: int
+    ) -> tuple[FetchResult, str | None]:
         if is_feed(feed, 5):
             await asyncio.sleep(3600)  # a bug that no deadline catches
         return await real_fetch(fetcher, feed, max_bytes)
 
-    finish.fetch_feed = fetch_or_hang  # type: ignore[assignment]
+    finish.fetch_feed = fetch_or_hang
     REAL_WORK(*args)
 
 
@@ -115,8 +125,10 @@ def work_without_a_database(*args: Any) -> None:
     def open_fails(*_args: Any, **_kwargs: Any) -> Any:
         raise StoreError("cannot open database: disk I/O error")
 
-    workers.open_store = open_fails
-    REAL_WORK(*args)
+    # workers looks open_store up in its own namespace (a name it imports, not exports).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workers, "open_store", open_fails)
+        REAL_WORK(*args)
 
 
 # ---- tests ------------------------------------------------------------------
@@ -264,12 +276,13 @@ def test_one_feed_the_database_refuses_does_not_fail_its_batch(
 ) -> None:
     store = store_with_feeds(tmp_path, 4)
     bad_id = queries.feeds_to_fetch(store, at=0, force=True)[1].id
-    real = finish.store_fetches
 
-    def refusing(store_: object, batch: list) -> list:  # type: ignore[type-arg]
+    def refusing(
+        store_: Store, batch: Sequence[tuple[int, FeedUpdate, Sequence[EntryData]]]
+    ) -> list[StoreResult]:
         if any(feed_id == bad_id for feed_id, _, _ in batch):
             raise sqlalchemy.exc.IntegrityError("INSERT", {}, Exception("constraint"))
-        return real(store_, batch)  # type: ignore[arg-type]
+        return store_fetches(store_, batch)
 
     monkeypatch.setattr(finish, "store_fetches", refusing)
     jobs = [

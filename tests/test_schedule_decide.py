@@ -955,7 +955,11 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "db.sqlite3"
 
 
-def entry_snapshot(store: Store) -> list[tuple[object, ...]]:
+# id, feed_id, guid, content_hash, title, summary, first_seen_at, sort_ts
+EntrySnapshot = tuple[int, int, str, str, str, str | None, int, int]
+
+
+def entry_snapshot(store: Store) -> list[EntrySnapshot]:
     with store.read() as session:
         rows = session.execute(
             select(
@@ -969,7 +973,7 @@ def entry_snapshot(store: Store) -> list[tuple[object, ...]]:
                 EntryRow.sort_ts,
             ).order_by(EntryRow.id)
         ).all()
-    return [tuple(row) for row in rows]
+    return [(*row,) for row in rows]
 
 
 def feed_rows(store: Store) -> dict[str, FeedRow]:

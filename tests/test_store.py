@@ -6,10 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from trailtui.contacts import load_contacts, parse_contacts
 from trailtui.contacts.rows import sync_contacts
+from trailtui.contacts.schema import ContactBook
 from trailtui.feeds.refresh import refresh
 from trailtui.store import StoreError, ingest, migrations, open_store, queries, writes
 from trailtui.store.ingest import sort_timestamp
@@ -22,7 +23,7 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'trail.sqlite3'}"
 
 
-def book(text_: str, base: Path | None = None):
+def book(text_: str, base: Path | None = None) -> ContactBook:
     return parse_contacts(text_, name="contacts.yaml", base_dir=base)
 
 
@@ -97,7 +98,9 @@ def test_entry_insert_suits_each_driver() -> None:
     statement, order = compiled.sql, compiled.order
     assert statement.startswith("INSERT INTO entry") and statement.count("?") == len(columns)
     assert order is not None and sorted(order) == sorted(columns)
-    compiled = ingest.insert_statement(postgresql.dialect(), columns)
+    # SQLAlchemy leaves the psycopg dialect's __init__ unannotated.
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    compiled = ingest.insert_statement(dialect, columns)
     statement, order = compiled.sql, compiled.order
     assert order is None and "%(guid)s" in statement and "RETURNING" not in statement
 
@@ -146,7 +149,7 @@ def test_migration_path_upgrades_and_keeps_the_trail(
     leave_trail(store, "ada", Kind.THANKS, text="thank you")
     store.close()
 
-    def add_column(conn) -> None:
+    def add_column(conn: Connection) -> None:
         conn.execute(text("alter table engagement add column mood varchar(20)"))
 
     current = migrations.SCHEMA_VERSION

@@ -24,7 +24,7 @@ SOME = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 
-NEW = [
+NEW: list[dict[str, Any]] = [
     {
         "name": 'Zoë "Z" Ng: engineer #1',
         "id": "zoe",
