@@ -360,7 +360,7 @@ async def test_a_name_with_direction_overrides_and_escapes_is_drawn_clean(
         ),
         encoding="utf-8",
     )
-    async with running(small_world, tmp_path) as (app, pilot):
+    async with running(small_world, tmp_path) as (_, pilot):
         text = await shown(pilot, "Ada Quill")
         assert "\u202e" not in text and "\x1b" not in text
         assert "Ada Quill red" in text  # the whole sequence went, the words stay
