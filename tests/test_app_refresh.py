@@ -6,6 +6,7 @@ refresh is still running" is a fact the test controls, not a race."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sqlite3
 import threading
 from collections import Counter
@@ -97,6 +98,10 @@ def gated() -> Iterator[GatedServer]:
     server.server_close()
 
 
+def reloaded(app: TrailApp, count: int) -> bool:
+    return app.reloads == count
+
+
 def known(ws: Workspace, contact_id: str) -> bool:
     return queries.contact(ws.store, contact_id) is not None
 
@@ -117,7 +122,11 @@ def with_web_feeds(contacts: Path, server: GatedServer, count: int, *, start: in
         feed = write_feed(contacts.parent / f"web{n}.rss", f"web{n}", [f"Web post {n}"])
         url = server.serve(f"/web{n}.rss", feed.read_bytes())
         lines.append(f"  - name: Web Writer {n}\n    feeds: [{url}]\n")
-    contacts.write_text(contacts.read_text(encoding="utf-8") + "".join(lines), encoding="utf-8")
+    # Written as an editor saves (a new file renamed over the old), so the
+    # watch never sees half of it.
+    draft = contacts.with_name(".contacts.yaml.new")
+    draft.write_text(contacts.read_text(encoding="utf-8") + "".join(lines), encoding="utf-8")
+    os.replace(draft, contacts)
 
 
 async def test_keys_work_while_a_refresh_is_provably_running(
@@ -180,7 +189,7 @@ async def test_reloads_during_a_refresh_queue_one_follow_up(
     app = TrailApp(ws, watch_every=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        runs = app.refresher.runs
+        runs, reloads = app.refresher.runs, app.reloads
         gated.gate.clear()
         await pilot.press("r")
         await wait_for(pilot, lambda: gated.waiting == 1)
@@ -188,6 +197,8 @@ async def test_reloads_during_a_refresh_queue_one_follow_up(
         for n in range(1, 4):
             with_web_feeds(small_world, gated, 1, start=n)
             await wait_for(pilot, partial(known, ws, f"web-writer-{n}"))
+            await wait_for(pilot, partial(reloaded, app, reloads + n))
+        assert refreshing(app)  # all three came while the refresh ran
         assert app.refresher.again  # one follow-up queued, however many reloads
         gated.gate.set()
         await settle(pilot)

@@ -22,6 +22,7 @@ from trailtui.ui.screens.welcome import WelcomeScreen
 from .ui_support import (
     SIZE,
     main_screen,
+    problems_found,
     running,
     screen_text,
     settle,
@@ -162,7 +163,7 @@ async def test_escape_in_the_editor_leaves_at_once_even_with_a_problem_listed(
         await settle(pilot)
         editor = app.screen
         assert isinstance(editor, ContactsEditor)
-        await wait_for(pilot, lambda: editor.verdict is not None and not editor.verdict.ok)
+        await wait_for(pilot, lambda: problems_found(editor))
         await pilot.press("escape")  # one press: back to the feed
         await settle(pilot)
         main_screen(app)

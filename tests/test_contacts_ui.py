@@ -26,7 +26,7 @@ from trailtui.workspace import open_workspace
 
 from .feedserver import FeedServer
 from .textdiff import insertions
-from .ui_support import SIZE, screen_text, settle, told, wait_for
+from .ui_support import SIZE, found_valid, problems_found, screen_text, settle, told, wait_for
 
 HEADER = "# My people. Hand-written; keep this comment.\n"
 
@@ -81,7 +81,7 @@ async def test_type_an_error_see_it_located_fix_it_save_and_see_the_panel(
         await pilot.press("enter")
         area.move_cursor((row + 1, 0))
         await type_text(pilot, "    teir: A")
-        await wait_for(pilot, lambda: editor.verdict is not None and not editor.verdict.ok)
+        await wait_for(pilot, lambda: problems_found(editor))
         [problem] = editor.verdict.problems
         assert problem.line == row + 2
         assert area.problem_lines == {row + 1}
@@ -98,7 +98,7 @@ async def test_type_an_error_see_it_located_fix_it_save_and_see_the_panel(
         why_row = next(i for i, line in enumerate(area.text.splitlines()) if "why:" in line)
         area.move_cursor((why_row, len(area.document.get_line(why_row))))
         await type_text(pilot, " Really")
-        await wait_for(pilot, lambda: editor.verdict is not None and editor.verdict.ok)
+        await wait_for(pilot, lambda: found_valid(editor))
         assert area.problem_lines == frozenset()
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not editor.modified)
@@ -135,7 +135,7 @@ async def test_a_duplicate_key_is_located_and_saving_it_needs_confirmation(
         row = next(i for i, line in enumerate(area.text.splitlines()) if "cadence: 7d" in line)
         area.move_cursor((row, len(area.document.get_line(row))))
         area.insert("\n    cadence: 3d")
-        await wait_for(pilot, lambda: editor.verdict is not None and not editor.verdict.ok)
+        await wait_for(pilot, lambda: problems_found(editor))
         assert editor.verdict is not None
         assert "duplicate key 'cadence'" in editor.verdict.problems[0].message
         # Refused first: "Keep editing" is the default button.
@@ -343,7 +343,7 @@ async def test_add_a_contact_from_a_site_keeps_the_file_and_fetches_the_feed(
         await wait_for(pilot, lambda: form.probe is not None)
         assert "Found a feed on" in str(form.query_one("#probe-status", Static).content)
         assert form.query_one("#candidates", SelectionList).selected == [0]
-        await pilot.click("#add")
+        await pilot.press("ctrl+s")  # Add (the button can be scrolled out of view)
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         await settle(pilot)
         await wait_for(
@@ -372,7 +372,7 @@ async def test_add_form_takes_a_host_without_a_scheme_as_a_web_address(
         probe = form.probe
         assert probe is not None and probe.ok, probe.error if probe else ""
         assert server.requests_to("/feeds/rss")  # fetched over HTTP, not read as a file
-        await pilot.click("#add")
+        await pilot.press("ctrl+s")  # Add (the button can be scrolled out of view)
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         await settle(pilot)
         await wait_for(
@@ -389,7 +389,7 @@ async def test_add_form_refuses_a_name_that_is_taken_and_a_bad_shorthand(
     app = make_app(contacts, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         form = await open_add_form(app, pilot)
-        await pilot.click("#add")
+        await pilot.press("ctrl+s")
         await pilot.pause()
         error = form.query_one("#add-error", Static)
         assert "A contact needs a name." in str(error.content)
@@ -422,7 +422,7 @@ async def test_a_source_that_gives_no_feed_can_still_be_added_as_typed(
         await wait_for(pilot, lambda: form.probe is not None)
         status = str(form.query_one("#probe-status", Static).content)
         assert "No feed found" in status and "HTTP 404" in status
-        await pilot.click("#add")
+        await pilot.press("ctrl+s")  # Add (the button can be scrolled out of view)
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         await settle(pilot)
         book = app.workspace.book
@@ -456,12 +456,12 @@ async def test_first_run_add_contact_starts_from_the_starter(tmp_path: Path) -> 
     app = make_app(path, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.click("#add")
+        await pilot.click("#add")  # the first-run screen's "Add my first contact"
         await pilot.pause()
         form = app.screen
         assert isinstance(form, AddContactScreen)
         form.query_one("#name", Input).value = "Ada Lovelace"
-        await pilot.click("#add")
+        await pilot.press("ctrl+s")  # Add (the button can be scrolled out of view)
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         await settle(pilot)
         assert queries.contact(app.workspace.store, "ada-lovelace") is not None

@@ -17,7 +17,9 @@ from trailtui.ui.screens.contacts_editor import ContactsEditor
 from trailtui.ui.screens.help import HelpScreen
 
 from .ui_support import (
+    found_valid,
     main_screen,
+    problems_found,
     running,
     screen_text,
     settle,
@@ -109,11 +111,11 @@ async def test_remapped_keys_reach_the_other_screens(small_world: Path, tmp_path
         assert isinstance(editor, ContactsEditor)
         editor.editor.move_cursor((0, 0))
         editor.editor.insert("bogus: 1\n")
-        await wait_for(pilot, lambda: editor.verdict is not None and not editor.verdict.ok)
+        await wait_for(pilot, lambda: problems_found(editor))
         assert "f9 jumps to the next" in screen_text(app)
         editor.editor.move_cursor((0, 0))
         editor.editor.delete((0, 0), (1, 0))
-        await wait_for(pilot, lambda: editor.verdict is not None and editor.verdict.ok)
+        await wait_for(pilot, lambda: found_valid(editor))
         editor.editor.insert("# kept by ctrl+w\n")
         await pilot.press("ctrl+s")  # no longer the save key
         await pilot.pause()

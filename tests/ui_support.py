@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.worker import WorkerCancelled
 
 from trailtui.ui.app import TrailApp
+from trailtui.ui.screens.contacts_editor import ContactsEditor
 from trailtui.ui.screens.main import MainScreen
 from trailtui.workspace import Workspace, open_workspace
 
@@ -67,6 +68,18 @@ async def shown(pilot: Pilot[None], expected: str) -> str:
     assert isinstance(app, TrailApp)
     await wait_for(pilot, lambda: expected in screen_text(app))
     return screen_text(app)
+
+
+def problems_found(editor: ContactsEditor) -> bool:
+    """The text as it is now has been checked, and has problems (a check of
+    the text as it was while typing does not count)."""
+    verdict = editor.verdict
+    return verdict is not None and verdict.text == editor.editor.text and not verdict.ok
+
+
+def found_valid(editor: ContactsEditor) -> bool:
+    verdict = editor.verdict
+    return verdict is not None and verdict.text == editor.editor.text and verdict.ok
 
 
 def main_screen(app: TrailApp) -> MainScreen:

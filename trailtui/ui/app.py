@@ -104,6 +104,7 @@ class TrailApp(ReportsFailures, App[None]):
         self.message_log: list[Shown] = []
         self.main = MainScreen(workspace)
         self._writes = 0  # changes to contacts.yaml under way: the watch waits
+        self.reloads = 0  # contacts reloads handled this session
         self._theme_applied: str | None = None
         self._start_theme = workspace.chosen_theme()  # read here, before the UI runs
 
@@ -257,6 +258,7 @@ class TrailApp(ReportsFailures, App[None]):
     @on(ContactsReloaded)
     def contacts_reloaded(self, message: ContactsReloaded) -> None:
         workspace = self.workspace
+        self.reloads += 1
         if message.reason == SAVED:
             self.contacts_watch.mark_seen()  # our own write: not a change to react to
         self.apply_settings()

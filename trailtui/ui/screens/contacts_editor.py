@@ -103,7 +103,11 @@ class ContactsEditor(TrailScreen[None]):
             id="editor.close",
         ),
     ]
-    FAILURES = {"validate": Failure("Could not check the text", "Your text is still here.")}
+    FAILURES = {
+        "validate": Failure("Could not check the text", "Your text is still here."),
+        "save": Failure("Could not save contacts.yaml", "Your text is still here in the editor."),
+        "follow": Failure("Could not read contacts.yaml again", "Your text is still here."),
+    }
 
     @dataclass
     class Validated(Message):
@@ -227,7 +231,9 @@ class ContactsEditor(TrailScreen[None]):
         if not self.saving:
             self.check_then_save(self.editor.text)
 
-    @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
+    # Its own group: a check started by the last key (exclusive in "validate")
+    # must not cancel the save before it runs.
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def check_then_save(self, text: str) -> None:
         verdict = validate(text, self.path)
         self.app.call_from_thread(self._save_if_allowed, verdict)
@@ -299,7 +305,7 @@ class ContactsEditor(TrailScreen[None]):
             return
         self.follow_file()
 
-    @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="follow", exit_on_error=False)
     def follow_file(self) -> None:
         try:
             text = self.workspace.read_contacts_text()

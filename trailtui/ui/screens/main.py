@@ -102,6 +102,7 @@ class MainScreen(TrailScreen[None]):
 
     @dataclass
     class FeedLoaded(Message):
+        generation: int  # which load this answers: only the newest is shown
         entries: list[EntryRecord]
         keep: int | None
         total: int  # in the database; only the newest are listed
@@ -111,6 +112,7 @@ class MainScreen(TrailScreen[None]):
 
     @dataclass
     class CardLoaded(Message):
+        generation: int
         contact_id: str
         card: ContactCard | None
 
@@ -130,6 +132,9 @@ class MainScreen(TrailScreen[None]):
         self.total = self.unread = 0
         self.loaded = False
         self.refreshing: str | None = None  # the status line's text while a refresh runs
+        # A newer load replaces an older one still running (exclusive), but a
+        # thread cannot be stopped: its answer may come last, and is ignored.
+        self.loads = self.card_loads = 0
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -187,12 +192,17 @@ class MainScreen(TrailScreen[None]):
 
     # ---- loading ------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_feed(self, keep: int | None = None) -> None:
+        self.loads += 1
+        self.read_feed(self.loads, keep)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def read_feed(self, generation: int, keep: int | None) -> None:
         entries = queries.merged_feed(self.workspace.store)
         counts = queries.counts(self.workspace.store)
         self.post_message(
             self.FeedLoaded(
+                generation,
                 entries,
                 keep,
                 counts.entries,
@@ -204,6 +214,8 @@ class MainScreen(TrailScreen[None]):
 
     @on(FeedLoaded)
     def show_feed(self, message: FeedLoaded) -> None:
+        if message.generation != self.loads:
+            return  # an older load, overtaken by a newer one
         self.loaded = True
         self.total, self.unread = message.total, message.unread
         self.feed.show_entries(message.entries, message.keep)
@@ -260,15 +272,18 @@ class MainScreen(TrailScreen[None]):
             self.load_card(entry.contact_id)
         self.show_panel()
 
-    @work(thread=True, exclusive=True, group="card", exit_on_error=False)
     def load_card(self, contact_id: str) -> None:
-        self.post_message(
-            self.CardLoaded(contact_id, contact_card(self.workspace.store, contact_id))
-        )
+        self.card_loads += 1
+        self.read_card(self.card_loads, contact_id)
+
+    @work(thread=True, exclusive=True, group="card", exit_on_error=False)
+    def read_card(self, generation: int, contact_id: str) -> None:
+        card = contact_card(self.workspace.store, contact_id)
+        self.post_message(self.CardLoaded(generation, contact_id, card))
 
     @on(CardLoaded)
     def card_loaded(self, message: CardLoaded) -> None:
-        if message.contact_id == self.showing_contact:
+        if message.generation == self.card_loads and message.contact_id == self.showing_contact:
             self.card = message.card
             self.show_panel()
 

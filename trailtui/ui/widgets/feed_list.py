@@ -100,6 +100,7 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
         self.entries: dict[int, EntryRecord] = {}
         self._index: dict[int, int] = {}
         self.cursor = 0
+        self.moved = False  # the user has moved the cursor (until then it stays on the newest)
         self._lines: dict[tuple[int, bool, int], Strip] = {}
         self._announced: int | None = None
 
@@ -111,9 +112,10 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def show_entries(self, entries: list[EntryRecord], keep: int | None = None) -> None:
         """Replace the entries; keep the cursor on entry `keep` (default: the
-        current one) if it is still there, else on the same row."""
-        current = self.current
-        keep = keep if keep is not None else (current.id if current else None)
+        current one, once the user has moved it) if it is still there, else
+        on the same row. Until the user moves it, the cursor is on the newest."""
+        current = self.current if self.moved else None
+        keep = keep if keep is not None and self.moved else (current.id if current else None)
         self.rows = list(entries)
         self.entries = {entry.id: entry for entry in entries}
         self._index = {entry.id: index for index, entry in enumerate(entries)}
@@ -121,6 +123,8 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
         if keep is not None and keep in self._index:
             self.cursor = self._index[keep]
+        elif not self.moved:
+            self.cursor = 0
         else:
             self.cursor = min(self.cursor, max(0, len(self.rows) - 1))
         self._announced = None
@@ -153,23 +157,27 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh_line(index)
         self._follow_cursor()
 
+    def user_moves_to(self, index: int) -> None:
+        self.moved = True
+        self.move_to(index)
+
     def action_cursor_down(self) -> None:
-        self.move_to(self.cursor + 1)
+        self.user_moves_to(self.cursor + 1)
 
     def action_cursor_up(self) -> None:
-        self.move_to(self.cursor - 1)
+        self.user_moves_to(self.cursor - 1)
 
     def action_page_down(self) -> None:
-        self.move_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
+        self.user_moves_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
 
     def action_page_up(self) -> None:
-        self.move_to(self.cursor - max(1, self.scrollable_content_region.height - 1))
+        self.user_moves_to(self.cursor - max(1, self.scrollable_content_region.height - 1))
 
     def action_first(self) -> None:
-        self.move_to(0)
+        self.user_moves_to(0)
 
     def action_last(self) -> None:
-        self.move_to(len(self.rows) - 1)
+        self.user_moves_to(len(self.rows) - 1)
 
     def _follow_cursor(self) -> None:
         if self.rows and self.is_mounted:
@@ -191,7 +199,7 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is not None:
-            self.move_to(self.scroll_offset.y + offset.y)
+            self.user_moves_to(self.scroll_offset.y + offset.y)
 
     # ---- drawing -------------------------------------------------------
 
