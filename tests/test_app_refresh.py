@@ -259,3 +259,24 @@ async def test_the_apps_first_big_refresh_uses_workers_and_never_forks_the_app(
     [pool] = pools
     assert pool.start_method == "forkserver" and sum(pool.reported_by) >= 30
     assert workers.MIN_NEW_FEEDS <= 30
+
+
+async def test_a_feed_that_moved_is_stated_not_asked_about(
+    small_world: Path, tmp_path: Path
+) -> None:
+    from .feedserver import FeedServer
+
+    with FeedServer() as server:
+        moved = server.url("/redirect-301/rss")
+        small_world.write_text(
+            small_world.read_text(encoding="utf-8")
+            + f"  - name: Moved Writer\n    feeds: [{moved}]\n",
+            encoding="utf-8",
+        )
+        target = server.url("/feeds/rss")
+        async with running(small_world, tmp_path) as (app, _):
+            said = told(app)
+    assert f"{moved} moved permanently to {target}." in said
+    assert "trailtui follows the redirect each time" in said
+    assert "update contacts.yaml?" not in said
+    assert small_world.read_text(encoding="utf-8").count(moved) == 1  # the file is untouched
