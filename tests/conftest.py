@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from .feedserver import FeedServer
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +21,15 @@ def _isolated_dirs(
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.delenv("TRAILTUI_CONTACTS", raising=False)
     monkeypatch.delenv("TRAILTUI_DB", raising=False)
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    """The test feed server on 127.0.0.1 (tests/feedserver.py)."""
+    with FeedServer() as running:
+        yield running
+    # No server thread may outlive its test.
+    assert running.live_threads() == []
 
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>

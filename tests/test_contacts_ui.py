@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -311,12 +310,6 @@ async def test_an_unknown_theme_is_reported(small_world: Path, tmp_path: Path) -
 
 
 # ---- adding a contact ----------------------------------------------------------
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
 
 
 async def open_add_form(app: TrailApp, pilot) -> AddContactScreen:  # type: ignore[no-untyped-def]

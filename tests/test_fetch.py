@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import tracemalloc
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -56,14 +56,6 @@ LIMITS = FetchLimits(
 READ_LIMITS = FetchLimits(read_timeout=0.5, deadline=60.0, max_bytes=MB)
 # Nothing here fires on a server that answers at all.
 PATIENT = FetchLimits(connect_timeout=30.0, read_timeout=30.0, deadline=60.0, max_bytes=MB)
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    with FeedServer() as running:
-        yield running
-    # No server thread may outlive its test.
-    assert running.live_threads() == []
 
 
 @pytest.fixture
