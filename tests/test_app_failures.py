@@ -19,7 +19,7 @@ from trailtui.ui.screens.contacts_editor import ContactsEditor
 from trailtui.ui.screens.feed_health import FeedHealthScreen
 from trailtui.ui.screens.import_contacts import ImportScreen
 
-from .ui_support import SIZE, running, settle, told, wait_for, workspace_for
+from .ui_support import SIZE, import_screen, running, settle, told, wait_for, workspace_for
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -65,10 +65,7 @@ async def test_a_failed_add_is_told_and_the_form_keeps_what_was_typed(
 ) -> None:
     original = small_world.read_bytes()
     monkeypatch.setattr("trailtui.ui.screens.add_contact.save_text", disk_full)
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running(small_world, tmp_path) as (app, pilot):
         await pilot.press("a")
         await pilot.pause()
         form = app.screen
@@ -82,7 +79,6 @@ async def test_a_failed_add_is_told_and_the_form_keeps_what_was_typed(
         assert not form.query_one("#add").disabled  # it can be tried again
     assert small_world.read_bytes() == original
     assert "Adding Dee Rivers failed" in logged()
-    ws.close()
 
 
 async def test_a_failed_import_is_told_and_writes_nothing(
@@ -90,23 +86,13 @@ async def test_a_failed_import_is_told_and_writes_nothing(
 ) -> None:
     original = small_world.read_bytes()
     monkeypatch.setattr("trailtui.ui.screens.import_contacts.apply_plan", disk_full)
-    ws = workspace_for(small_world, tmp_path)
-    app = TrailApp(ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.action_import_contacts()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ImportScreen)
-        screen.query_one("#import-path", Input).value = str(FIXTURES / "subscriptions.opml")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.planned is not None)
+    async with running(small_world, tmp_path) as (app, pilot):
+        screen = await import_screen(pilot, FIXTURES / "subscriptions.opml")
         await pilot.click("#apply")
         await wait_for(pilot, lambda: "Importing contacts failed" in told(app))
         await settle(pilot)
         assert app.screen is screen and not screen.query_one("#apply").disabled
     assert small_world.read_bytes() == original
-    ws.close()
 
 
 async def test_an_unreadable_import_file_is_told(

@@ -25,7 +25,16 @@ from trailtui.workspace import open_workspace
 
 from .feedserver import FeedServer
 from .textdiff import insertions
-from .ui_support import SIZE, found_valid, problems_found, screen_text, settle, told, wait_for
+from .ui_support import (
+    SIZE,
+    found_valid,
+    import_screen,
+    problems_found,
+    screen_text,
+    settle,
+    told,
+    wait_for,
+)
 
 HEADER = "# My people. Hand-written; keep this comment.\n"
 
@@ -601,13 +610,7 @@ async def test_import_lets_people_be_left_out_and_renamed_before_applying(
     app = make_app(contacts, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.action_import_contacts()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ImportScreen)
-        screen.query_one("#import-path", Input).value = str(FIXTURES / "people.opml")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.planned is not None)
+        screen = await import_screen(pilot, FIXTURES / "people.opml")
         assert screen.planned is not None
         first = {c["name"] for c in screen.planned.plan.new_contacts()}
         assert {"Nikolai Fernández", "Kofi Ivanov", "meichen", "Workshop Talks"} <= first

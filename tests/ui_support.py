@@ -13,11 +13,14 @@ from typing import Any, TypeVar
 
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Input
 from textual.worker import WorkerCancelled
 
 from trailtui.ui.app import TrailApp
 from trailtui.ui.screens.contacts_editor import ContactsEditor
+from trailtui.ui.screens.import_contacts import ImportScreen
 from trailtui.ui.screens.main import MainScreen
+from trailtui.ui.widgets.notice import Notice
 from trailtui.workspace import Workspace, open_workspace
 
 SIZE = (150, 40)
@@ -80,6 +83,21 @@ def problems_found(editor: ContactsEditor) -> bool:
 def found_valid(editor: ContactsEditor) -> bool:
     verdict = editor.verdict
     return verdict is not None and verdict.text == editor.editor.text and verdict.ok
+
+
+async def import_screen(pilot: Pilot[None], path: str | Path) -> ImportScreen:
+    """The import screen, with `path` typed and read (its plan, or why not)."""
+    app = pilot.app
+    assert isinstance(app, TrailApp)
+    app.action_import_contacts()
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ImportScreen)
+    screen.query_one("#import-path", Input).value = str(path)
+    await pilot.press("enter")
+    summary = screen.query_one("#import-summary", Notice)
+    await wait_for(pilot, lambda: screen.planned is not None or summary.tone == "error")
+    return screen
 
 
 def main_screen(app: TrailApp) -> MainScreen:
