@@ -34,8 +34,6 @@ import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +43,7 @@ sys.path.insert(0, str(REPO))
 import feedparser  # noqa: E402
 
 from tests import feedserver  # noqa: E402
+from tests.big_feeds import ten_thousand_entries  # noqa: E402
 from tests.feedserver import (  # noqa: E402
     BILLION_LAUGHS,
     RSS_SAMPLE,
@@ -128,27 +127,6 @@ def alias_bomb(levels: int = 10, width: int = 9) -> str:
         lines.append(f"lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * width) + "]")
     lines.append(f"contacts: *a{levels - 1}")
     return "\n".join(lines) + "\n"
-
-
-def ten_thousand_entries() -> bytes:
-    """The same 10,000-entry feed as tests/test_parse_corpus.py."""
-    start = datetime(2026, 1, 1, tzinfo=UTC)
-    items = []
-    for n in range(10_000):
-        date = format_datetime(start + timedelta(minutes=37 * n))
-        items.append(
-            f"<item><title>Entry {n}: café [b]{n}[/b] &amp; more</title>"
-            f"<link>https://big.example.org/p/{n}</link><guid>https://big.example.org/p/{n}</guid>"
-            f"<pubDate>{date}</pubDate><description>&lt;p&gt;Paragraph {n} with &lt;a "
-            f'href="/x/{n}"&gt;a link&lt;/a&gt; and &lt;em&gt;emphasis&lt;/em&gt;.&lt;/p&gt;'
-            "</description></item>"
-        )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Big</title>'
-        "<link>https://big.example.org/</link><description>10,000 items</description>\n"
-        + "\n".join(items)
-        + "\n</channel></rss>\n"
-    ).encode()
 
 
 # ------------------------------------------------------------------ measurements

@@ -42,6 +42,8 @@ from trailtui.feeds.parse import (
     without_controls,
 )
 
+from . import big_feeds
+
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures" / "feeds"
 EXAMPLES = TESTS.parent / "examples" / "feeds"
@@ -1082,23 +1084,7 @@ def test_json_feed_is_not_a_feed() -> None:
 
 @pytest.fixture(scope="module")
 def ten_thousand_entries() -> bytes:
-    start = datetime(2026, 1, 1, tzinfo=UTC)
-    items = []
-    for n in range(10_000):
-        date = format_datetime(start + timedelta(minutes=37 * n))
-        items.append(
-            f"<item><title>Entry {n}: café [b]{n}[/b] &amp; more</title>"
-            f"<link>https://big.example.org/p/{n}</link><guid>https://big.example.org/p/{n}</guid>"
-            f"<pubDate>{date}</pubDate><description>&lt;p&gt;Paragraph {n} with &lt;a "
-            f'href="/x/{n}"&gt;a link&lt;/a&gt; and &lt;em&gt;emphasis&lt;/em&gt;.&lt;/p&gt;'
-            "</description></item>"
-        )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Big</title>'
-        "<link>https://big.example.org/</link><description>10,000 items</description>\n"
-        + "\n".join(items)
-        + "\n</channel></rss>\n"
-    ).encode()
+    return big_feeds.ten_thousand_entries()
 
 
 def test_ten_thousand_entries(ten_thousand_entries: bytes) -> None:
