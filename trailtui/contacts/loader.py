@@ -127,8 +127,13 @@ def _compose(text: str) -> yaml.Node | None:
     if _FAST_LOADER is not None:
         try:
             return yaml.compose(text, Loader=_FAST_LOADER)
-        except (yaml.YAMLError, RecursionError):
-            pass
+        except yaml.YAMLError as exc:
+            if "maximum nesting depth" in str(exc):
+                # The refusal is the same either way; the pure-Python loader
+                # would only recurse until Python stops it (most of a second).
+                raise RecursionError(str(exc)) from None
+        except RecursionError:
+            raise
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
