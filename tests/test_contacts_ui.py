@@ -272,6 +272,31 @@ async def test_ctrl_e_hands_the_file_to_the_users_editor(
     app.workspace.close()
 
 
+async def test_ctrl_e_on_a_first_run_starts_from_the_starter_then_the_editor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = tmp_path / "editor.sh"  # keeps what it was given, writes a contact
+    editor.write_text(
+        '#!/bin/sh\ncp "$1" "$1.given"\n'
+        "printf 'version: 1\\ncontacts:\\n  - name: Eve Stone\\n' > \"$1\"\n"
+    )
+    editor.chmod(editor.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("VISUAL", str(editor))
+    path = tmp_path / "new" / "contacts.yaml"
+    app = make_app(path, tmp_path)
+    app.suspend = contextlib.nullcontext  # type: ignore[assignment,method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")  # not now, on the first-run screen
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: queries.contact(app.workspace.store, "eve-stone") is not None)
+        await settle(pilot)
+        assert "changed on disk" not in told(app)
+    # The editor was handed the starter, written before it ran.
+    assert path.with_name("contacts.yaml.given").read_text() == STARTER
+    app.workspace.close()
+
+
 async def test_ctrl_e_says_so_when_the_terminal_cannot_be_handed_over(
     contacts: Path, tmp_path: Path, fake_editor: Path
 ) -> None:

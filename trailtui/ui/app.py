@@ -35,6 +35,7 @@ from trailtui.ui.errors import Failure, ReportsFailures, report_failure
 from trailtui.ui.keys import live_bindings
 from trailtui.ui.messages import (
     SAVED,
+    ContactsChange,
     ContactsReloaded,
     ContactsWriteFailed,
     ContactsWritten,
@@ -106,6 +107,7 @@ class TrailApp(ReportsFailures, App[None]):
         self._writes = 0  # changes to contacts.yaml under way: the watch waits
         self.reloads = 0  # contacts reloads handled this session
         self._theme_applied: str | None = None
+        self._starter_for_editor: ContactsChange | None = None
         self._start_theme = workspace.chosen_theme()  # read here, before the UI runs
 
     def get_default_screen(self) -> Screen[None]:
@@ -397,13 +399,25 @@ class TrailApp(ReportsFailures, App[None]):
         self.push_screen(ContactsEditor(self.workspace, text, new_file=new_file))
 
     def action_edit_external(self) -> None:
-        """Hand the terminal to $VISUAL/$EDITOR, then validate and reload."""
-        path = self.workspace.contacts_path
+        """Hand the terminal to $VISUAL/$EDITOR, then validate and reload. A
+        first run's file is written from the starter first, through the door."""
         if not self.workspace.contacts_exist:
-            from trailtui.contacts.files import save_text
-            from trailtui.contacts.starter import STARTER
+            change = ContactsChange(
+                f"Creating {self.workspace.contacts_path.name}", self.workspace.write_starter
+            )
+            self._starter_for_editor = change
+            self.post_message(WriteContacts(change, self))
+            return
+        self.run_external_editor()
 
-            save_text(path, STARTER)  # the reload after the editor picks it up
+    @on(ContactsWritten)
+    def starter_written(self, message: ContactsWritten) -> None:
+        if message.change is self._starter_for_editor:
+            self._starter_for_editor = None
+            self.run_external_editor()
+
+    def run_external_editor(self) -> None:
+        path = self.workspace.contacts_path
         command = [*editor_command(), str(path)]
         try:
             with self.suspend():
