@@ -83,6 +83,10 @@ class Workspace:
         return int(self._settings.get("refresh_every", DEFAULT_REFRESH_EVERY))
 
     @property
+    def advance_after_trail(self) -> bool:
+        return bool(self._settings.get("advance_after_trail", True))
+
+    @property
     def keymap(self) -> dict[str, str]:
         """Key overrides from settings.keys: binding id -> keys."""
         return dict(self._settings.get("keys", {}))

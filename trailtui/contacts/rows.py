@@ -57,5 +57,6 @@ def start_up_settings(book: ContactBook) -> dict[str, Any]:
     return {
         "refresh_every": int(settings.refresh_every.total_seconds()),
         "keys": dict(settings.keys),
+        "advance_after_trail": settings.advance_after_trail,
         "theme": settings.theme,
     }

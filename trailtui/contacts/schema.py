@@ -22,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StrictBool,
     StrictInt,
     StrictStr,
     ValidationInfo,
@@ -324,6 +325,7 @@ KEYMAP_ACTIONS = (
     "report_back",
     "intro",
     "note",
+    "reached_out",
     "undo",
     "toggle_read",
     "open",
@@ -333,10 +335,41 @@ KEYMAP_ACTIONS = (
     "edit_external",
     "add_contact",
     "show_help",
+    "open_reader",
+    "skip",
+    "mark_all_read",
+    "star",
+    "copy_link",
+    "next_unread",
+    "previous_unread",
+    "search",
+    "filter",
+    "person_only",
+    "unread_only",
+    "clear_filters",
+    "people",
+    "timeline",
+    "toggle_panel",
     # the whole app
     "quit",
     "command_palette",
     # the other screens
+    "reader.close",
+    "reader.open",
+    "reader.page_down",
+    "reader.page_up",
+    "reader.down",
+    "reader.up",
+    "reader.links",
+    "links.open",
+    "links.close",
+    "people.close",
+    "people.open",
+    "people.sort",
+    "people.find",
+    "people.down",
+    "people.up",
+    "timeline.close",
     "editor.save",
     "editor.next_problem",
     "editor.close",
@@ -368,6 +401,8 @@ class Settings(_Model):
     tier_cadences: dict[Tier, Duration] = Field(default_factory=_default_tiers)
     daily_goal: StrictInt = Field(default=3, ge=0)
     refresh_every: Duration = timedelta(minutes=30)
+    # A trail key on a post moves on to the next unread entry.
+    advance_after_trail: StrictBool = True
     keys: dict[Text, Text] = {}
     theme: Text | None = None
 

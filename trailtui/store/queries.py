@@ -10,6 +10,7 @@ from trailtui.store.records import (
     ContactRecord,
     Counts,
     EngagementRecord,
+    EntryDetail,
     EntryRecord,
     FeedHealth,
     FeedState,
@@ -80,6 +81,42 @@ def merged_feed(
             )
             for r in session.execute(query)
         ]
+
+
+def entry_detail(store: Store, entry_id: int) -> EntryDetail | None:
+    """One entry with its text, for the reader (None if it is gone)."""
+    query = (
+        select(EntryRow, FeedRow, ContactRow.name)
+        .join(FeedRow, EntryRow.feed_id == FeedRow.id)
+        .join(ContactRow, FeedRow.contact_id == ContactRow.id)
+        .where(EntryRow.id == entry_id)
+    )
+    with store.read() as session:
+        found = session.execute(query).first()
+        if found is None:
+            return None
+        entry, feed, name = found
+        return EntryDetail(
+            entry=EntryRecord(
+                id=entry.id,
+                feed_id=feed.id,
+                contact_id=feed.contact_id,
+                contact_name=name,
+                title=entry.title,
+                link=entry.link,
+                author=entry.author,
+                sort_ts=entry.sort_ts,
+                read=entry.read_at is not None,
+                feed_label=feed.label or feed.title or feed.url,
+                starred=bool(entry.starred),
+            ),
+            summary=entry.summary,
+            content=entry.content,
+            published_at=entry.published_at,
+            updated_at=entry.updated_at,
+            feed_title=feed.title,
+            feed_url=feed.resolved_url or feed.url,
+        )
 
 
 def contact(store: Store, contact_id: str) -> ContactRecord | None:

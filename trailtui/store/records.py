@@ -35,6 +35,53 @@ class EntryRecord:
     sort_ts: int
     read: bool
     feed_label: str
+    starred: bool = False
+    # The kinds of the user's own active trails on this post (e.g. like,
+    # comment), in the order they were first left: the row's marks.
+    marks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """Which entries the merged feed shows. Every part narrows it; the
+    default shows everything."""
+
+    contact_id: str | None = None
+    tier: str | None = None
+    circle: str | None = None
+    tag: str | None = None
+    unread_only: bool = False
+    starred_only: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self != EntryFilter()
+
+
+@dataclass(frozen=True)
+class PageCursor:
+    """A place in the merged feed's order (newest first): keyset paging."""
+
+    sort_ts: int
+    id: int
+
+    @classmethod
+    def of(cls, entry: EntryRecord) -> PageCursor:
+        return cls(entry.sort_ts, entry.id)
+
+
+@dataclass(frozen=True)
+class EntryDetail:
+    """One entry as the reader shows it. `content` and `summary` are the
+    stored, sanitized HTML (untrusted all the same)."""
+
+    entry: EntryRecord
+    summary: str | None
+    content: str | None
+    published_at: int | None
+    updated_at: int | None
+    feed_title: str | None
+    feed_url: str
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ class Kind(StrEnum):
     REPORT_BACK = "report_back"
     INTRO = "intro"
     NOTE = "note"
+    REACHED_OUT = "reached_out"  # a call, a message, a meeting: no post needed
 
     @property
     def past(self) -> str:
@@ -28,13 +29,31 @@ class Kind(StrEnum):
         return self is not Kind.NOTE
 
     @property
+    def about_person(self) -> bool:
+        """Whether it is about the person rather than a post: left from the
+        people view or the card, it is recorded against the person only."""
+        return self in _ABOUT_PERSON
+
+    @property
     def repeats(self) -> bool:
         """Whether one post may carry several of this kind: comments, notes,
         reports and introductions each say something new; a second like does not."""
         return self in _REPEATING
 
 
-_REPEATING = frozenset({Kind.COMMENT, Kind.NOTE, Kind.REPORT_BACK, Kind.INTRO})
+_REPEATING = frozenset({Kind.COMMENT, Kind.NOTE, Kind.REPORT_BACK, Kind.INTRO, Kind.REACHED_OUT})
+
+_ABOUT_PERSON = frozenset(
+    {
+        Kind.ENDORSE,
+        Kind.HELP,
+        Kind.THANKS,
+        Kind.REPORT_BACK,
+        Kind.INTRO,
+        Kind.NOTE,
+        Kind.REACHED_OUT,
+    }
+)
 
 _PAST = {
     Kind.LIKE: "liked",
@@ -46,6 +65,7 @@ _PAST = {
     Kind.REPORT_BACK: "reported back",
     Kind.INTRO: "introduced",
     Kind.NOTE: "noted",
+    Kind.REACHED_OUT: "reached out",
 }
 
 

@@ -1,0 +1,1 @@
+"""An entry's HTML as readable Markdown text, its links numbered."""
