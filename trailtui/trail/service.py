@@ -7,7 +7,8 @@ from datetime import date, datetime, time
 
 from trailtui.store import Store, queries, writes
 from trailtui.store.db import now
-from trailtui.store.records import ContactRecord, EngagementRecord, TrailWrite
+from trailtui.store.people import contact_feeds
+from trailtui.store.records import ContactRecord, EngagementRecord, FeedHealth, TrailWrite
 from trailtui.trail.cadence import TOUCH_KINDS, Rhythm, rhythm
 from trailtui.trail.kinds import Kind
 
@@ -22,6 +23,7 @@ class ContactCard:
     trail: list[EngagementRecord]
     rhythm: Rhythm
     at: int
+    feeds: tuple[FeedHealth, ...] = ()  # active ones, as listed
 
 
 def contact_card(store: Store, contact_id: str, *, at: int | None = None) -> ContactCard | None:
@@ -33,14 +35,22 @@ def contact_card(store: Store, contact_id: str, *, at: int | None = None) -> Con
     return ContactCard(
         contact=record,
         trail=queries.trail(store, contact_id, limit=RECENT_TRAIL),
-        rhythm=rhythm(
-            touched,
-            record.cadence_seconds,
-            stamp,
-            overdue_seconds=record.overdue_seconds,
-            snooze_until=_start_of_day(record.snooze_until),
-        ),
+        rhythm=contact_rhythm(record, touched, stamp),
         at=stamp,
+        feeds=tuple(contact_feeds(store, contact_id)),
+    )
+
+
+def contact_rhythm(contact: ContactRecord, touched: int | None, at: int) -> Rhythm:
+    """Where a contact stands, from its last touch. Its cadence is the one
+    synced from the contacts file, which already resolved its own, else its
+    tier's (`settings.tier_cadences`), else `settings.default_cadence`."""
+    return rhythm(
+        touched,
+        contact.cadence_seconds,
+        at,
+        overdue_seconds=contact.overdue_seconds,
+        snooze_until=_start_of_day(contact.snooze_until),
     )
 
 

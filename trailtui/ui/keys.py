@@ -7,7 +7,7 @@ which keys a binding has *now*, never the class's BINDINGS.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from textual.app import App
@@ -36,10 +36,15 @@ TRAIL_KEYS = [
     TrailKey("b", Kind.REPORT_BACK, "Report back", "Record that you reported back on advice"),
     TrailKey("i", Kind.INTRO, "Intro", "Record an introduction you made for them"),
     TrailKey("n", Kind.NOTE, "Note", "A private note about this person (not a touch)"),
+    TrailKey("w", Kind.REACHED_OUT, "Reached out", "Record a call, message or meeting"),
 ]
 
 
-def trail_bindings() -> list[Binding]:
+def trail_bindings(kinds: Collection[Kind] | None = None) -> list[Binding]:
+    """The trail keys as bindings (id: the kind), all of them or those of `kinds`.
+
+    Every screen that leaves a trail binds the same ids, so one remap in
+    settings.keys moves the key everywhere."""
     return [
         Binding(
             t.key,
@@ -50,6 +55,7 @@ def trail_bindings() -> list[Binding]:
             id=t.kind.value,
         )
         for t in TRAIL_KEYS
+        if kinds is None or t.kind in kinds
     ]
 
 

@@ -10,11 +10,15 @@ from rich.text import Text
 from textual.widgets import Static
 
 from trailtui.contacts.durations import format_duration
+from trailtui.paths import tilde
 from trailtui.safety import shown
-from trailtui.store.records import EntryRecord
+from trailtui.store.records import EntryRecord, FeedHealth
 from trailtui.trail.cadence import DAY, Health
 from trailtui.trail.kinds import Kind, describe
 from trailtui.trail.service import ContactCard
+from trailtui.ui.keys import key_for
+
+REASON_WIDTH = 48  # a failing feed's reason, shortened to about one line of the panel
 
 
 def ago(timestamp: int, at: int) -> str:
@@ -39,7 +43,9 @@ def _is_touch(kind: str) -> bool:
 class ContactPanel(Static):
     """Renders a ContactCard; every value is plain Text, never markup.
 
-    `keys` names the user's own keys for the hints ("press l to like")."""
+    `keys` names the user's own keys for the hints ("press l to like"); the
+    whole trail's key (binding `timeline`) is looked up on the panel's screen
+    when `keys` does not name it."""
 
     COMPONENT_CLASSES = {
         "contact-panel--name",
@@ -90,7 +96,10 @@ class ContactPanel(Static):
             self.update(Text("Select an entry to see who wrote it.", style=self._style("muted")))
         else:
             styles = {name: self._style(name) for name in STYLE_NAMES}
-            self.update(render_card(self.card, self.entry, styles=styles, keys=self.keys))
+            keys = dict(self.keys)
+            if "timeline" not in keys and self.is_attached:
+                keys["timeline"] = key_for(self, "timeline")
+            self.update(render_card(self.card, self.entry, styles=styles, keys=keys))
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"contact-panel--{name}", partial=True)
@@ -153,6 +162,9 @@ def render_card(
     tier = f"tier {contact.tier} · " if contact.tier else ""
     parts.append(Text.assemble(("Cadence ", label), f"{tier}every {cadence}  ", status))
     parts.append(Text.assemble(("Last touch ", label), last_touch(card)))
+    if card.feeds:
+        parts += [Text(""), Text("Feeds", style=label)]
+        parts += [feed_line(feed, style) for feed in card.feeds]
     parts += [Text(""), Text("Recent trail", style=label)]
     if not card.trail:
         parts.append(Text(first_trail_hint(keys or {}), style=muted))
@@ -169,6 +181,9 @@ def render_card(
             line.stylize(Style(strike=True, dim=True))
             line.append("  undone", style=muted)
         parts.append(line)
+    whole = (keys or {}).get("timeline")
+    if whole and card.trail:
+        parts.append(Text(f"Press {whole} to see the whole trail.", style=muted))
     if contact.notes:
         parts += [Text(""), field("Notes", contact.notes.strip())]
     if contact.links:
@@ -177,6 +192,28 @@ def render_card(
             Text(shown(f"{name}: {url}", one_line=True)) for name, url in contact.links.items()
         ]
     return Group(*parts)
+
+
+def feed_state(feed: FeedHealth) -> tuple[str, str]:
+    """How a feed is doing, in a few words, and the style name to draw them in:
+    ok, failing (with its reason shortened), or never fetched yet."""
+    if feed.failures:
+        reason = shown(tilde(feed.last_error or "no reason given"), one_line=True)
+        if len(reason) > REASON_WIDTH:
+            reason = reason[: REASON_WIDTH - 1].rstrip() + "…"
+        return f"failing: {reason}", "overdue"
+    if feed.last_fetch_at is None:
+        return "never fetched", "never"
+    return "ok", "fresh"
+
+
+def feed_line(feed: FeedHealth, styles: dict[str, Style] | None = None) -> Text:
+    """One feed of the card: its name (label, title or address) and its state."""
+    words, tone = feed_state(feed)
+    name = shown(tilde(feed.label or feed.title or feed.url), one_line=True)
+    line = Text(f"{name}  ")
+    line.append(words, style=(styles or {}).get(tone, Style()))
+    return line
 
 
 def last_touch(card: ContactCard) -> str:
