@@ -11,6 +11,8 @@ lxml is set up never to load a DTD, resolve an entity or touch the network.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from html import escape
 from urllib.parse import urljoin
@@ -19,6 +21,7 @@ from lxml import etree
 
 from trailtui.feeds.dates import any_date
 from trailtui.feeds.entries import EntryFields
+from trailtui.feeds.sanitize import title_text
 from trailtui.xmlsafe import hardened_parser
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -26,6 +29,9 @@ RSS1 = "{http://purl.org/rss/1.0/}"
 RSS090 = "{http://my.netscape.com/rdf/simple/0.9/}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 DC = "{http://purl.org/dc/elements/1.1/}"
+DCTERMS = "{http://purl.org/dc/terms/}"
+ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -45,7 +51,7 @@ class FastPathDeclined(Exception):
 def parse_fast(
     body: bytes, headers: dict[str, str], url: str
 ) -> tuple[str | None, list[EntryFields]]:
-    """(feed title, entries) of a well-formed feed, or FastPathDeclined."""
+    """(feed title as plain text, entries) of a well-formed feed, or FastPathDeclined."""
     _check_prologue(body, headers)
     try:
         root = etree.fromstring(body, _PARSER)
@@ -59,7 +65,10 @@ def parse_fast(
         if root.find("item") is not None:
             raise FastPathDeclined("unknown format: items outside the channel")
         base = _base(channel, _base(root, base))
-        return _text(channel.find("title")), [
+        title = channel.find("title")
+        if title is None:
+            title = channel.find(f"{DC}title")
+        return _html_title(title), [
             _rss_item(item, _base(item, base)) for item in channel.iterfind("item")
         ]
     if root.tag == f"{RDF}RDF":
@@ -67,15 +76,36 @@ def parse_fast(
             channel = root.find(f"{ns}channel")
             items = root.findall(f"{ns}item")
             if channel is not None or items:
-                title = _text(channel.find(f"{ns}title")) if channel is not None else None
+                title = _html_title(channel.find(f"{ns}title")) if channel is not None else None
                 return title, [_rdf_item(item, ns, base) for item in items]
         raise FastPathDeclined("RDF without RSS 1.0 channel")
     if root.tag == f"{ATOM}feed":
         base = _base(root, base)
         feed_author = _atom_author(root)
-        entries = [_atom_entry(e, base, feed_author) for e in root.iterfind(f"{ATOM}entry")]
-        return _atom_text(root.find(f"{ATOM}title")), entries
+        entries = [
+            _atom_entry(e, base, feed_author)
+            for e in root
+            if e.tag in _ATOM_ENTRY_TAGS  # feedparser reads an <item> there as an entry
+        ]
+        return _atom_title(root.find(f"{ATOM}title")), entries
     raise FastPathDeclined(f"unknown root element {root.tag!r}")
+
+
+_ATOM_ENTRY_TAGS = (f"{ATOM}entry", f"{ATOM}item")
+
+
+def _html_title(element: etree._Element | None) -> str | None:
+    """An RSS title as plain text (RSS titles are HTML, often escaped)."""
+    if element is None:
+        return None
+    return title_text(_markup(element), html=True) or None
+
+
+def _atom_title(element: etree._Element | None) -> str | None:
+    """An Atom feed title as plain text, read by its type like an entry's."""
+    if element is None:
+        return None
+    return title_text(_atom_html(element), html=True) or None
 
 
 def declared_encoding(body: bytes) -> str | None:
@@ -109,6 +139,28 @@ def _text(element: etree._Element | None) -> str | None:
     if len(element) == 0:  # the usual case (CDATA is plain text here)
         return element.text or ""
     return "".join(str(part) for part in element.itertext())
+
+
+def _markup(element: etree._Element) -> str:
+    """The content of an element as an HTML fragment: its text escaped, child
+    elements (markup written straight into the feed) serialised as HTML with
+    their namespaces dropped, as feedparser rebuilds them."""
+    if len(element) == 0:
+        return escape(element.text or "", quote=False)
+    for node in element.iterdescendants():
+        if isinstance(node.tag, str) and node.tag.startswith("{"):
+            node.tag = etree.QName(node).localname  # plain HTML names, whatever the prefix
+    etree.cleanup_namespaces(element)
+    return escape(element.text or "", quote=False) + "".join(
+        str(etree.tostring(child, encoding="unicode", method="html", with_tail=True))
+        for child in element
+    )
+
+
+def _html_of(element: etree._Element) -> str:
+    """An element whose text is HTML (RSS description, content:encoded): as is,
+    or rebuilt from the child elements it holds."""
+    return element.text or "" if len(element) == 0 else _markup(element)
 
 
 def _children(element: etree._Element) -> dict[object, etree._Element]:
@@ -151,10 +203,24 @@ def join_url(base: str, value: str) -> str:
     return urljoin(base, value)
 
 
+def resolved(base: str | None, value: str) -> str | None:
+    """`value` resolved against `base`; None if either is not a URL urljoin can
+    read (a bad value costs that value, never the feed: feedparser keeps '')."""
+    if not base:
+        return value
+    try:
+        return join_url(base, value)
+    except ValueError:  # "Invalid IPv6 URL": a stray [ or ]
+        return None
+
+
 def _base(element: etree._Element, base: str | None) -> str | None:
     declared = element.get(XML_BASE)
     if declared:
-        return urljoin(base or "", declared)
+        try:
+            return urljoin(base or "", declared)
+        except ValueError:
+            return base  # an unreadable xml:base is ignored
     return base
 
 
@@ -164,7 +230,7 @@ def _link(value: str | None, base: str | None) -> str | None:
     value = value.strip()
     if not value:
         return None
-    return join_url(base, value) if base else value
+    return resolved(base, value)
 
 
 def _date(element: etree._Element | None) -> int | None:
@@ -182,22 +248,98 @@ def _id(value: str | None, base: str | None) -> str | None:
     absolute ids (https:, urn:, tag:) are unchanged."""
     if value is None or not value.strip():
         return None
-    return join_url(base, value.strip()) if base else value.strip()
+    return resolved(base, value.strip())
 
 
-_AUTHOR_TAGS = ("author", f"{DC}creator")
+_TITLE_TAGS = ("title", f"{DC}title")
+_AUTHOR_TAGS = ("author", f"{DC}creator", f"{DC}author", f"{ITUNES}author")
+_PUBLISHED_TAGS = ("pubDate", f"{DCTERMS}issued")
+_UPDATED_TAGS = (f"{DC}date", f"{DCTERMS}modified")
+# Summary-like elements, and whether their text is HTML (feedparser reads
+# <summary> and itunes:summary as plain text).
+_DESCRIPTION_TAGS = {
+    "description": True,
+    f"{DC}description": True,
+    "summary": False,
+    f"{ITUNES}summary": False,
+}
+_CONTENT_TAGS = (f"{CONTENT}encoded", f"{XHTML}body", "body")
+_HTML_HINT = re.compile(r"</\w+>|&#?\w+;")
+
+
+def _plain_as_html(value: str) -> str:
+    """Plain text of an RSS element as HTML. feedparser guesses whether such
+    text is really HTML; the fast path leaves any doubt to it."""
+    if _HTML_HINT.search(value):
+        raise FastPathDeclined("unknown format: plain text that may be HTML")
+    return escape(value, quote=False)
+
+
+class _Texts:
+    """Summary and content as feedparser collects them, element by element: a
+    second summary-like element, before any content, is the content; content
+    is copied to the summary when there is none."""
+
+    __slots__ = ("contents", "summary")
+
+    def __init__(self) -> None:
+        self.summary: str | None = None
+        self.contents: list[str] = []
+
+    def add_summary(self, value: str) -> None:
+        if self.summary is not None and not self.contents:
+            self.contents.append(value)
+        else:
+            self.summary = value
+
+    def add_content(self, value: str, *, copies: bool = True) -> None:
+        self.contents.append(value)
+        if self.summary is None and copies:
+            self.summary = value
+
+    def media_fallback(self, parent: etree._Element) -> None:
+        """A video's description (media:group/media:description, YouTube): the
+        entry's text when it has no other."""
+        if self.summary is not None or self.contents:
+            return
+        for element in parent.iter(f"{MEDIA}description"):
+            value = _text(element) or ""
+            plain = element.get("type", "html").lower() in ("plain", "text", "text/plain")
+            self.summary = escape(value, quote=False) if plain else value
+            return
+
+    def fields(self) -> tuple[str | None, str | None]:
+        """(content_html, summary_html)."""
+        content = next((value for value in self.contents if value), None)
+        return content or self.summary, self.summary or content
 
 
 def _rss_item(item: etree._Element, base: str | None) -> EntryFields:
-    # The first child of each tag, and the last <author>/<dc:creator> (as
-    # feedparser reads them), in one pass.
+    # One pass: the first title, the last author and dates (as feedparser
+    # keeps them), summary and content in the order feedparser reads them.
     first: dict[object, etree._Element] = {}
-    author = None
+    title = author = published = updated = None
+    texts = _Texts()
     for child in item:
         tag = child.tag
         first.setdefault(tag, child)
-        if tag in _AUTHOR_TAGS:
+        if tag in _TITLE_TAGS:
+            if title is None:
+                title = _html_of(child) or None
+        elif tag in _AUTHOR_TAGS:
             author = _text(child) or author
+        elif tag in _PUBLISHED_TAGS:
+            published = child
+        elif tag in _UPDATED_TAGS:
+            updated = child
+        elif tag in _DESCRIPTION_TAGS:
+            html = _DESCRIPTION_TAGS[tag]
+            texts.add_summary(_html_of(child) if html else _plain_as_html(_text(child) or ""))
+        elif tag in _CONTENT_TAGS:
+            texts.add_content(_html_of(child) if tag == f"{CONTENT}encoded" else _markup(child))
+    if title is None:
+        title = _media_title(item)
+    texts.media_fallback(item)
     guid_element = first.get("guid")
     permalink = guid_element is not None and guid_element.get("isPermaLink", "true") != "false"
     guid = _text(guid_element)
@@ -208,37 +350,45 @@ def _rss_item(item: etree._Element, base: str | None) -> EntryFields:
     link = _link(_text(first.get("link")), base)
     if link is None and guid and permalink:
         link = guid  # feedparser does the same
-    published = _date(first.get("pubDate"))
-    updated = _date(first.get(f"{DC}date"))
-    description = _text(first.get("description"))
-    encoded = _text(first.get(f"{CONTENT}encoded"))
+    content_html, summary_html = texts.fields()
     return EntryFields(
         guid=guid,
-        title=_text(first.get("title")),
+        title=title,
         link=link,
         author=author,
-        published_at=published,
-        updated_at=updated,
-        content_html=encoded or description,
-        summary_html=description or encoded,
+        published_at=_date(published),
+        updated_at=_date(updated),
+        content_html=content_html,
+        summary_html=summary_html,
         base_url=base,
     )
 
 
+def _media_title(item: etree._Element) -> str | None:
+    """media:title, read only when the item has no title of its own."""
+    found = None
+    for element in item.iter(f"{MEDIA}title"):
+        found = _markup(element) or found
+    return found
+
+
 def _rdf_item(item: etree._Element, ns: str, base: str | None) -> EntryFields:
     first = _children(item)
-    description = _text(first.get(f"{ns}description"))
-    encoded = _text(first.get(f"{CONTENT}encoded"))
+    description = first.get(f"{ns}description")
+    encoded = first.get(f"{CONTENT}encoded")
+    description_html = _html_of(description) if description is not None else None
+    encoded_html = _html_of(encoded) if encoded is not None else None
     link = _link(_text(first.get(f"{ns}link")), base)
+    title = first.get(f"{ns}title")
     return EntryFields(
         guid=_id(item.get(f"{RDF}about"), base),
-        title=_text(first.get(f"{ns}title")),
+        title=_html_of(title) if title is not None else None,
         link=link,
         author=_text(first.get(f"{DC}creator")),
         published_at=None,
         updated_at=_date(first.get(f"{DC}date")),
-        content_html=encoded or description,
-        summary_html=description or encoded,
+        content_html=encoded_html or description_html,
+        summary_html=description_html or encoded_html,
         base_url=base,
     )
 
@@ -250,16 +400,12 @@ def _atom_text(element: etree._Element | None) -> str | None:
     kind = element.get("type", "text")
     if kind == "xhtml":
         div = element.find(XHTML_DIV)
-        holder = div if div is not None else element
-        for node in holder.iter():
-            if isinstance(node.tag, str) and node.tag.startswith(XHTML):
-                node.tag = node.tag[len(XHTML) :]  # plain HTML names, whatever the prefix
-        etree.cleanup_namespaces(holder)
-        return (holder.text or "") + "".join(
-            str(etree.tostring(child, encoding="unicode", method="html", with_tail=True))
-            for child in holder
-        )
+        return _markup(div if div is not None else element)
     return _text(element)
+
+
+_TEXT_KINDS = ("text", "text/plain")
+_HTML_KINDS = ("html", "xhtml", "text/html")
 
 
 def _atom_html(element: etree._Element | None) -> str | None:
@@ -270,11 +416,22 @@ def _atom_html(element: etree._Element | None) -> str | None:
     value = _atom_text(element)
     if value is None:
         return None
-    if kind in ("text", "text/plain"):
+    if kind in _TEXT_KINDS:
         return escape(value, quote=False)
-    if kind in ("html", "xhtml", "text/html"):
+    if kind in _HTML_KINDS:
         return value
+    lowered = kind.lower()
+    if "/" in lowered and not lowered.startswith("text/") and not lowered.endswith("xml"):
+        return _base64_html(value)  # RFC 4287 4.1.3.3: any other media type is base64
     raise FastPathDeclined(f"content type {kind!r}")
+
+
+def _base64_html(value: str) -> str:
+    """Base64 text decoded, read as feedparser reads it (as HTML)."""
+    try:
+        return base64.b64decode(value.encode("ascii"), validate=False).decode("utf-8")
+    except (binascii.Error, UnicodeError):
+        raise FastPathDeclined("content type: base64 that does not decode") from None
 
 
 def _atom_author(parent: etree._Element) -> str | None:
@@ -302,27 +459,44 @@ def _atom_link(entry: etree._Element, base: str | None) -> str | None:
     return found
 
 
+_ATOM_PUBLISHED = (f"{ATOM}published", f"{ATOM}issued")
+_ATOM_UPDATED = (f"{ATOM}updated", f"{ATOM}modified")
+
+
 def _atom_entry(entry: etree._Element, base: str | None, feed_author: str | None) -> EntryFields:
     base = _base(entry, base)
-    first = _children(entry)
-    title_element = first.get(f"{ATOM}title")
-    content = first.get(f"{ATOM}content")
-    if content is not None and content.get("src"):
-        raise FastPathDeclined("out-of-line content")
-    summary = first.get(f"{ATOM}summary")
-    content_html = _atom_html(content)
-    summary_html = _atom_html(summary)
-    guid = _id(_text(first.get(f"{ATOM}id")), base)
+    title_element = content = published = updated = None
+    texts = _Texts()
+    for child in entry:
+        tag = child.tag
+        if tag == f"{ATOM}title":
+            if title_element is None:
+                title_element = child
+        elif tag in _ATOM_PUBLISHED:
+            published = child  # the last one, as feedparser keeps it
+        elif tag in _ATOM_UPDATED:
+            updated = child
+        elif tag == f"{ATOM}summary":
+            texts.add_summary(_atom_html(child) or "")
+        elif tag == f"{ATOM}content":
+            if child.get("src"):
+                raise FastPathDeclined("out-of-line content")
+            content = content if content is not None else child
+            kind = child.get("type", "text")
+            texts.add_content(_atom_html(child) or "", copies=kind in _TEXT_KINDS + _HTML_KINDS)
+    texts.media_fallback(entry)
+    guid = _id(_text(entry.find(f"{ATOM}id")), base)
+    content_html, summary_html = texts.fields()
     return EntryFields(
         guid=guid,
         title=_atom_text(title_element),
         title_is_html=title_element is not None
-        and title_element.get("type", "text") in ("html", "xhtml", "text/html"),
+        and title_element.get("type", "text") in _HTML_KINDS,
         link=_atom_link(entry, base) or guid,  # no web page: the id, as feedparser does
         author=_atom_author(entry) or feed_author,
-        published_at=_date(first.get(f"{ATOM}published")),
-        updated_at=_date(first.get(f"{ATOM}updated")),
-        content_html=content_html or summary_html,
-        summary_html=summary_html or content_html,
+        published_at=_date(published),
+        updated_at=_date(updated),
+        content_html=content_html,
+        summary_html=summary_html,
         base_url=_base(content, base) if content is not None else base,
     )

@@ -19,6 +19,7 @@ from typing import Any
 from trailtui.feeds.dates import any_date
 from trailtui.feeds.entries import EntryFields, ParsedEntry, finish
 from trailtui.feeds.fastparse import FastPathDeclined, declared_encoding, parse_fast
+from trailtui.feeds.sanitize import title_text, windows_1252
 from trailtui.safety import clean_line, clean_utf8, has_controls_utf8
 
 # feedparser's complaints that do not mean the feed is broken.
@@ -52,7 +53,7 @@ def parse_feed(body: bytes, headers: dict[str, str] | None = None, url: str = ""
         title, fields = parse_fast(body, response_headers, url)
     except FastPathDeclined as declined:
         return parse_with_feedparser(body, response_headers, url, declined=str(declined))
-    return ParsedFeed(clean_line(title) or None, _unique(fields))
+    return ParsedFeed(title, _unique(fields))
 
 
 def parse_with_feedparser(
@@ -82,7 +83,7 @@ def parse_with_feedparser(
     feed_author = parsed.get("feed", {}).get("author") if atom else None
     fields = [_feedparser_fields(raw, url, atom, feed_author) for raw in parsed.entries]
     return ParsedFeed(
-        title=clean_line(parsed.get("feed", {}).get("title")) or None,
+        title=_feed_title(parsed.get("feed", {}), atom),
         entries=_unique(fields),
         warning=warning,
         parser="feedparser",
@@ -90,28 +91,78 @@ def parse_with_feedparser(
     )
 
 
-def without_controls(body: bytes) -> bytes:
+def without_controls(body: bytes, headers: dict[str, str] | None = None) -> bytes:
     """A UTF-8 feed with terminal control sequences removed before parsing.
 
     XML 1.0 forbids most of these characters, so a feed carrying raw escape
-    sequences is not well-formed and strict parsers lose the rest of it;
-    feedparser turns C1 controls into Windows-1252 look-alikes. Removing them
-    first lets every entry through, clean, whichever parser reads it.
+    sequences is not well-formed and strict parsers lose the rest of it.
+    C1 code points that stand for Windows-1252 characters (U+0092 for the
+    quote of "don't") become those characters first, as browsers and
+    feedparser read them. Removing the rest lets every entry through, clean,
+    whichever parser reads it. A feed in any other encoding is left alone:
+    UTF-16 of ASCII text is valid UTF-8 too, and removing its NULs breaks it.
     """
-    if not has_controls_utf8(body):
-        return body
-    if declared_encoding(body) not in (None, "utf-8", "utf8"):
+    if not is_utf8(body, headers or {}) or not has_controls_utf8(body):
         return body
     try:
         body.decode("utf-8")  # clean_utf8 reads valid UTF-8 only
     except UnicodeDecodeError:
         return body
-    return clean_utf8(body)
+    return clean_utf8(_windows_1252_utf8(body))
+
+
+def is_utf8(body: bytes, headers: dict[str, str]) -> bool:
+    """Whether the bytes are to be read as UTF-8: no UTF-16/32 byte-order mark
+    or NUL pattern in the first bytes, and neither the XML declaration nor the
+    HTTP charset names another encoding."""
+    head = body[:4]
+    if head.startswith((b"\xfe\xff", b"\xff\xfe")) or b"\x00" in head:
+        return False
+    if declared_encoding(body) not in (None, "utf-8", "utf8"):
+        return False
+    match = _HEADER_CHARSET.search(headers.get("content-type", ""))
+    if match is None:
+        return True
+    charset = match.group(0).split("=", 1)[1].strip("\" ").lower().replace("-", "")
+    return not charset.startswith(("utf16", "utf32", "ucs2", "ucs4"))
+
+
+# C1 code points in UTF-8 that never start or end a terminal sequence.
+_PLAIN_C1 = re.compile(b"\xc2([\x80-\x8f\x91-\x97\x99\x9a])")
+# ...and those that may (SOS, ST, PM, APC), read as characters only in a feed
+# with no other sign of a terminal sequence (ESC, BEL, CSI, DCS, OSC).
+_STRING_C1 = re.compile(b"\xc2([\x98\x9c\x9e\x9f])")
+_SEQUENCE_SIGNS = re.compile(b"[\x1b\x07]|\xc2[\x90\x9b\x9d]")
+
+
+def _windows_1252_utf8(body: bytes) -> bytes:
+    if b"\xc2" not in body:
+        return body
+
+    def character(match: re.Match[bytes]) -> bytes:
+        return windows_1252(chr(match.group(1)[0])).encode("utf-8")
+
+    body = _PLAIN_C1.sub(character, body)
+    if _SEQUENCE_SIGNS.search(body) is None:
+        body = _STRING_C1.sub(character, body)
+    return body
 
 
 def prepare(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
-    """What both parsers read: controls removed, a wrong charset label dropped."""
-    return without_controls(body), _trust_utf8_document(body, headers)
+    """What both parsers read: controls removed, blank lines before the XML
+    declaration removed, a wrong charset label dropped."""
+    if is_utf8(body, headers):
+        body = _without_leading_space(body)
+    return without_controls(body, headers), _trust_utf8_document(body, headers)
+
+
+def _without_leading_space(body: bytes) -> bytes:
+    """A template's blank line before `<?xml` is harmless, but XML forbids it."""
+    bom = b"\xef\xbb\xbf" if body.startswith(b"\xef\xbb\xbf") else b""
+    rest = body[len(bom) :]
+    if rest[:1].isspace():
+        return bom + rest.lstrip()
+    return body
 
 
 _HEADER_CHARSET = re.compile(r";\s*charset\s*=\s*\"?[A-Za-z0-9._-]+\"?", re.IGNORECASE)
@@ -139,6 +190,13 @@ def _trust_utf8_document(body: bytes, headers: dict[str, str]) -> dict[str, str]
     fixed = dict(headers)
     fixed["content-type"] = _HEADER_CHARSET.sub("", content_type)
     return fixed
+
+
+def _feed_title(feed: Any, atom: bool) -> str | None:
+    """The feed's title as plain text, read as an entry title is."""
+    detail = feed.get("title_detail") or {}
+    html = not atom or detail.get("type") != "text/plain"
+    return title_text(feed.get("title"), html=html) or None
 
 
 def _unique(fields: list[EntryFields]) -> list[ParsedEntry]:

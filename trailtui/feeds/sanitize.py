@@ -85,9 +85,22 @@ _CONTROL_REFERENCE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,2})|0*([0-9]{1,3}));
 def _control_references(value: str) -> str:
     def character(match: re.Match[str]) -> str:
         code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
-        return chr(code) if code < 0x20 or 0x7F <= code < 0xA0 else match.group(0)
+        if 0x80 <= code < 0xA0:
+            # &#146; is a Windows-1252 quote to browsers and feedparser (HTML5);
+            # the five code points Windows-1252 leaves undefined stay controls.
+            return windows_1252(chr(code))
+        return chr(code) if code < 0x20 or code == 0x7F else match.group(0)
 
     return _CONTROL_REFERENCE.sub(character, value) if "&#" in value else value
+
+
+def windows_1252(char: str) -> str:
+    """A C1 control character as the Windows-1252 character of the same byte
+    (U+0092 is the quote in "don't"), or itself where that byte is undefined."""
+    try:
+        return bytes([ord(char)]).decode("cp1252")
+    except UnicodeDecodeError:
+        return char
 
 
 def title_text(value: str | None, *, html: bool = True) -> str:
