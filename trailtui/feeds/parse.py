@@ -1,4 +1,5 @@
-"""Parsing feed bytes into clean entries: the fast lxml path, else feedparser.
+"""Parsing feed bytes into clean entries: the fast lxml path, else feedparser;
+a JSON Feed by `jsonfeed`.
 
 Neither parser ever fetches: each gets the body and the response headers (for
 the charset and the base URL of relative links). Well-formed RSS/Atom takes
@@ -19,6 +20,7 @@ from typing import Any
 from trailtui.feeds.dates import any_date
 from trailtui.feeds.entries import EntryFields, ParsedEntry, finish
 from trailtui.feeds.fastparse import FastPathDeclined, declared_encoding, parse_fast
+from trailtui.feeds.jsonfeed import NotAJsonFeed, looks_like_json, parse_json_feed
 from trailtui.feeds.sanitize import title_text, windows_1252
 from trailtui.safety import clean_line, clean_utf8, has_controls_utf8
 
@@ -35,7 +37,7 @@ class ParsedFeed:
     title: str | None
     entries: list[ParsedEntry] = field(default_factory=list)
     warning: str | None = None  # parsed, but the feed was not well-formed
-    parser: str = "fast"  # or "feedparser"
+    parser: str = "fast"  # or "feedparser", or "json" (a JSON Feed)
     declined: str | None = None  # why the fast path passed the feed on
 
 
@@ -49,11 +51,22 @@ def parse_feed(body: bytes, headers: dict[str, str] | None = None, url: str = ""
     if _looks_like_html(body, response_headers):
         raise ParseError("this is a web page (HTML), not a feed")
     body, response_headers = prepare(body, response_headers)
+    if looks_like_json(body):
+        return parse_json(body, url)
     try:
         title, fields = parse_fast(body, response_headers, url)
     except FastPathDeclined as declined:
         return parse_with_feedparser(body, response_headers, url, declined=str(declined))
     return ParsedFeed(title, _unique(fields))
+
+
+def parse_json(body: bytes, url: str = "") -> ParsedFeed:
+    """A JSON Feed (feedparser reads none). Raises ParseError if it is not one."""
+    try:
+        title, fields = parse_json_feed(body, url)
+    except NotAJsonFeed as exc:
+        raise ParseError(str(exc)) from None
+    return ParsedFeed(title, _unique(fields), parser="json")
 
 
 def parse_with_feedparser(
