@@ -72,10 +72,10 @@ def tallies(
         touched = touched.where(EngagementRow.contact_id == contact_id)
         last = last.where(ranked.c.contact_id == contact_id)
     with store.read() as session:
-        feeds = dict(session.execute(feed_counts).tuples().all())
-        unread_counts = dict(session.execute(unread).tuples().all())
-        touches = dict(session.execute(touched).tuples().all())
-        lasts = {ident: (kind, at) for ident, kind, at in session.execute(last).tuples()}
+        feeds = dict(session.execute(feed_counts).all())
+        unread_counts = dict(session.execute(unread).all())
+        touches = dict(session.execute(touched).all())
+        lasts = {ident: (kind, at) for ident, kind, at in session.execute(last)}
     return {
         ident: Tally(
             feed_count=feeds.get(ident, 0),

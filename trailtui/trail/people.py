@@ -7,7 +7,7 @@ who publish nothing still have a cadence (plain data, no UI).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from trailtui.store import Store, queries
@@ -62,7 +62,7 @@ class Order(StrEnum):
 
 
 _EXPLAINED = {
-    Order.DUE: "most overdue first, then never touched, then due, then fresh",
+    Order.DUE: "most overdue first, then never touched, then due, then fresh (and snoozed)",
     Order.NAME: "A to Z",
     Order.LAST_TRAIL: "most recent trail first, no trail yet last",
 }
@@ -100,7 +100,7 @@ def matching(people: Iterable[Person], text: str) -> list[Person]:
 
 def _person(contact: ContactRecord, tally: Tally, at: int) -> Person:
     return Person(
-        contact=contact,
+        contact=replace(contact, feed_count=tally.feed_count),
         rhythm=contact_rhythm(contact, tally.last_touch_at, at),
         feed_count=tally.feed_count,
         unread=tally.unread,

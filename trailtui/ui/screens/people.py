@@ -7,7 +7,8 @@ returns the chosen contact's id; the main screen then shows their posts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import partial
 
 from rich.style import Style
@@ -66,7 +67,7 @@ HEALTH_TONES: dict[Health, Tone] = {
 
 # (label, width) of the columns whose width does not change; the name and
 # the last trail share what is left of the screen's width.
-FIXED = (("Tier", 4), ("Health", 7), ("When", 12), ("Unread", 6), ("Feeds", 5))
+FIXED = (("Tier", 4), ("Health", 7), ("When", 13), ("Unread", 6), ("Feeds", 5))
 NAME_WIDTHS = (12, 30)  # the narrowest and widest the name column gets
 TRAIL_WIDTHS = (16, 34)
 
@@ -75,10 +76,12 @@ def when_text(who: Person, at: int) -> str:
     """Days until due, or days past due (as the card counts them)."""
     rhythm = who.rhythm
     if rhythm.health is Health.NEVER:
+        if rhythm.snoozed_until is not None:
+            return datetime.fromtimestamp(rhythm.snoozed_until).strftime("until %b %d")
         return "—"
     left = who.days_until_due(at)
     if left is not None:
-        return f"in {left} d"
+        return f"due in {left} d"
     late = rhythm.days_overdue(at)
     return f"{late} d overdue" if late else "due today"
 
@@ -92,6 +95,7 @@ def last_trail_text(who: Person, at: int) -> str:
 class PeopleScreen(TrailScreen[str | None]):
     """Dismissed with the chosen contact's id (Enter), or None (Esc)."""
 
+    AUTO_FOCUS = "#people-table"
     DEFAULT_CSS = """
     PeopleScreen #people-summary { height: auto; padding: 0 1; }
     PeopleScreen #people-find { display: none; margin: 0 1; }
@@ -127,7 +131,12 @@ class PeopleScreen(TrailScreen[str | None]):
             tooltip="Every trail you left for this person, undone ones too",
             id="timeline",
         ),
-        *trail_bindings(kinds=PERSON_KINDS),
+        # The feed's trail keys about the person, "reached out" in the footer:
+        # here it is the trail most left (a call, a message, a coffee).
+        *(
+            replace(binding, show=True) if binding.id == Kind.REACHED_OUT else binding
+            for binding in trail_bindings(kinds=PERSON_KINDS)
+        ),
     ]
 
     FAILURES = {
@@ -222,8 +231,8 @@ class PeopleScreen(TrailScreen[str | None]):
         table = self.table
         empty.display = not self.everyone
         table.display = bool(self.everyone)
-        self.summarize(text)
         if not self.everyone:
+            self.summarize(text)
             empty.update(self.empty_text())
             return
         self.columns()
@@ -236,6 +245,7 @@ class PeopleScreen(TrailScreen[str | None]):
             table.move_cursor(row=ids.index(keep), animate=False)
         if not self.finding:
             table.focus()
+        self.summarize(text)  # after the focus moves: the keys it names are live where it is
 
     def columns(self) -> None:
         """Size the columns to the screen: the name and the last trail share
