@@ -77,8 +77,12 @@ def decide(
     refresh_every: int,
     jitter: float = 0.0,
     digest: str | None = None,
+    same_as: str | None = None,
 ) -> Decision:
-    """parsed is None when needs_parse said no; `digest` as for needs_parse."""
+    """parsed is None when needs_parse said no; `digest` as for needs_parse.
+
+    same_as: another listed feed of the same person that this one's redirect
+    ended at. Its entries are that feed's: stored there, not twice."""
     moved = fetched.moved_to
     headers = fetched.headers
     error = fetched.error
@@ -122,18 +126,23 @@ def decide(
     if parsed is None:
         result = Result.NOT_MODIFIED if fetched.not_modified else Result.UNCHANGED
         return Decision(update, FeedOutcome(feed.id, feed.url, result, moved_to=moved))
+    warning = parsed.warning
+    if same_as is not None:
+        warning = (
+            f"this feed now leads to {same_as}, listed too: its posts are shown once, from there"
+        )
     update = replace(
         update,
         content_hash=digest or body_digest(fetched.body or b""),
         title=parsed.title,
-        error=parsed.warning,  # kept on a success: the feed health screen shows it
+        error=warning,  # kept on a success: the feed health screen shows it
     )
     outcome = FeedOutcome(
         feed.id,
         feed.url,
         Result.UPDATED,
-        warning=parsed.warning,
+        warning=warning,
         moved_to=moved,
         parser=parsed.parser,
     )
-    return Decision(update, outcome, list(parsed.entries))
+    return Decision(update, outcome, [] if same_as is not None else list(parsed.entries))

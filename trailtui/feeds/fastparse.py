@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import re
 from html import escape
 from urllib.parse import urljoin
@@ -147,14 +148,18 @@ def _markup(element: etree._Element) -> str:
     their namespaces dropped, as feedparser rebuilds them."""
     if len(element) == 0:
         return escape(element.text or "", quote=False)
-    for node in element.iterdescendants():
+    return escape(element.text or "", quote=False) + "".join(map(_html_element, element))
+
+
+def _html_element(element: etree._Element) -> str:
+    """One element (and its tail) as HTML: a copy, so that no namespace of the
+    feed around it is declared on it; plain HTML names, whatever the prefix."""
+    clean = copy.deepcopy(element)
+    for node in clean.iter():
         if isinstance(node.tag, str) and node.tag.startswith("{"):
-            node.tag = etree.QName(node).localname  # plain HTML names, whatever the prefix
-    etree.cleanup_namespaces(element)
-    return escape(element.text or "", quote=False) + "".join(
-        str(etree.tostring(child, encoding="unicode", method="html", with_tail=True))
-        for child in element
-    )
+            node.tag = etree.QName(node).localname
+    etree.cleanup_namespaces(clean)
+    return str(etree.tostring(clean, encoding="unicode", method="html", with_tail=True))
 
 
 def _html_of(element: etree._Element) -> str:

@@ -35,7 +35,7 @@ from trailtui.store.records import FeedState
 if TYPE_CHECKING:
     from trailtui.feeds.parse import ParsedFeed
 
-__all__ = ["Job", "fetch_feed", "finish_feeds", "parse_job", "store_decided"]
+__all__ = ["Job", "fetch_feed", "finish_feeds", "listed_elsewhere", "parse_job", "store_decided"]
 
 
 def parse_job(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed | ParseFailure:
@@ -69,7 +69,7 @@ class Job:
     resolved_url: str | None = None  # a blog's feed, just found by autodiscovery
 
 
-def _decide(job: Job) -> Decision | FeedOutcome:
+def _decide(job: Job, same_as: str | None = None) -> Decision | FeedOutcome:
     """Inflate, parse if the bytes changed, decide; a failure costs this feed only."""
     feed = job.feed
     try:
@@ -86,6 +86,7 @@ def _decide(job: Job) -> Decision | FeedOutcome:
             refresh_every=job.refresh_every,
             jitter=job.jitter,
             digest=digest,
+            same_as=same_as,
         )
         if job.resolved_url and decision.update.succeeded:
             decision = replace(
@@ -102,7 +103,42 @@ def _failed(feed: FeedState, error: str) -> FeedOutcome:
 
 def finish_feeds(jobs: list[Job], store: Store, write_lock: Any = None) -> list[FeedOutcome]:
     """Finish several feeds and store them in one transaction (see store_decided)."""
-    return store_decided([(job, _decide(job)) for job in jobs], store, write_lock)
+    same = listed_elsewhere(store, jobs)
+    return store_decided(
+        [(job, _decide(job, same.get(job.feed.id))) for job in jobs], store, write_lock
+    )
+
+
+def listed_elsewhere(store: Store, jobs: list[Job]) -> dict[int, str]:
+    """Feeds whose redirect ended at another active feed of the same person:
+    feed id -> that feed's URL. One post is then stored once, not once per
+    feed (a blog's old address that now leads to its listed new one)."""
+    redirected = {
+        job.feed.id: (job.feed.contact_id, final)
+        for job in jobs
+        if (final := job.fetched.final_url) and final != job.feed.fetch_url
+    }
+    if not redirected:
+        return {}  # the usual case: no query
+    from sqlalchemy import or_, select
+
+    from trailtui.store.models import FeedRow
+
+    urls = {final for _, final in redirected.values()}
+    query = select(FeedRow.id, FeedRow.contact_id, FeedRow.url, FeedRow.resolved_url).where(
+        FeedRow.active.is_(True), or_(FeedRow.url.in_(urls), FeedRow.resolved_url.in_(urls))
+    )
+    try:
+        with store.read() as session:
+            listed = [tuple(row) for row in session.execute(query)]
+    except StoreError:
+        return {}  # storing them twice is better than not storing them
+    same: dict[int, str] = {}
+    for feed_id, (contact_id, final) in redirected.items():
+        for other_id, other_contact, url, resolved_url in listed:
+            if other_id != feed_id and other_contact == contact_id and final in (url, resolved_url):
+                same[feed_id] = final
+    return same
 
 
 def store_decided(

@@ -136,7 +136,7 @@ def is_utf8(body: bytes, headers: dict[str, str]) -> bool:
     match = _HEADER_CHARSET.search(headers.get("content-type", ""))
     if match is None:
         return True
-    charset = match.group(0).split("=", 1)[1].strip("\" ").lower().replace("-", "")
+    charset = match.group(0).split("=", 1)[1].strip('" ').lower().replace("-", "")
     return not charset.startswith(("utf16", "utf32", "ucs2", "ucs4"))
 
 
