@@ -619,12 +619,17 @@ READERS = {
 }
 
 
-@pytest.mark.parametrize("reader", READERS)
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize(
+    ("case", "reader"),
+    [
+        pytest.param(case, reader, id=f"{case.id}-{reader}")
+        for case in CASES
+        for reader in READERS
+        if not (reader == "feedparser" and case.id.endswith(".json"))  # it reads no JSON Feed
+    ],
+)
 def test_stored_text_is_safe(case: Case, reader: str) -> None:
     """Whichever parser reads a feed: no control characters, no active HTML."""
-    if reader == "feedparser" and case.id.endswith(".json"):
-        pytest.skip("feedparser reads no JSON Feed")
     feed = READERS[reader](case)
     assert feed.entries or case.id == "fixture:rss-items-outside-channel.rss"
     assert_clean_text(feed)

@@ -105,7 +105,10 @@ def test_dublin_core_itunes_and_media_elements() -> None:
         assert (both_titles.author, both_titles.updated_at) == ("Amos Keli", utc(2026, 10, 18, 9))
         assert created.summary == "A description in the dc namespace only."
         assert created.published_at is None and created.updated_at is None  # dcterms:created
-        assert (issued.published_at, issued.updated_at) == (utc(2026, 10, 10, 9), utc(2026, 10, 16, 9))
+        assert (issued.published_at, issued.updated_at) == (
+            utc(2026, 10, 10, 9),
+            utc(2026, 10, 16, 9),
+        )
         assert issued.author == "ruth@library.example.org (Ruth O.)"  # the last author element
         assert summary.summary == "Some generators write <summary> in RSS."
     for feed in both("rss20-podcast-itunes.rss"):
@@ -169,8 +172,13 @@ def test_windows_1252_characters_are_kept() -> None:
     for feed in both("rss20-windows-1252-c1.rss"):
         dont, double, references, undefined = feed.entries
         assert dont.title == "I don\u2019t know"
-        assert dont.summary == "It\u2019s \u201cquoted\u201d \u2013 with a dash and a price of \u20ac50."
-        assert double.title == "Double-encoded \u00e2\u20ac\u00a6 ellipsis"  # as feedparser keeps it
+        assert (
+            dont.summary
+            == "It\u2019s \u201cquoted\u201d \u2013 with a dash and a price of \u20ac50."
+        )
+        assert (
+            double.title == "Double-encoded \u00e2\u20ac\u00a6 ellipsis"
+        )  # as feedparser keeps it
         assert references.title == "References: don\u2019t and \u2013"
         assert undefined.title == "Undefined and are dropped"  # 0x81, 0x8d: no character
         assert_clean_text(feed)
@@ -254,7 +262,8 @@ def test_a_derived_title_changes_the_hash_so_old_rows_are_rewritten() -> None:
     titled = finish(EntryFields("g", "Hello there", None, None, None, None, None, None, None))
     untitled = finish(fields)
     assert untitled.title == "Hello there"
-    assert untitled.content_hash != finish(
-        EntryFields("g", None, None, None, None, None, None, None, None)
-    ).content_hash
+    assert (
+        untitled.content_hash
+        != finish(EntryFields("g", None, None, None, None, None, None, None, None)).content_hash
+    )
     assert titled.title == untitled.title

@@ -623,6 +623,19 @@ def test_decide_reports_a_permanent_move_either_way() -> None:
         assert got.update.moved_to == moved and got.outcome.moved_to == moved
 
 
+def test_decide_stores_nothing_for_a_feed_that_leads_to_another_listed_one() -> None:
+    listed = "https://new.example.org/feed.xml"
+    fetched = FetchResult(FEED_URL, 200, BODY, {}, listed, moved_to=listed)
+    alone = decide(feed_state(), fetched, PARSED, now=NOW, refresh_every=600)
+    same = decide(feed_state(), fetched, PARSED, now=NOW, refresh_every=600, same_as=listed)
+    assert [e.guid for e in alone.entries] == ["a", "b"]
+    assert same.entries == []
+    assert same.outcome.result is Result.UPDATED and same.update.succeeded
+    assert same.outcome.warning is not None and listed in same.outcome.warning
+    assert same.update.error == same.outcome.warning  # the feed health screen says why
+    assert same.update.content_hash == alone.update.content_hash  # not parsed again for nothing
+
+
 # --- decide: properties ------------------------------------------------------------------
 
 entries_strategy = st.lists(
