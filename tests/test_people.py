@@ -80,7 +80,11 @@ def add_entries(store: Store, feed_id: int, count: int, *, read: int = 0) -> lis
 
 def trail(store: Store, contact_id: str, kind: str, days_ago: float, **kw: object) -> int:
     written = writes.add_engagement(
-        store, contact_id, kind, at=int(T0 - days_ago * DAY), **kw  # type: ignore[arg-type]
+        store,
+        contact_id,
+        kind,
+        at=int(T0 - days_ago * DAY),
+        **kw,  # type: ignore[arg-type]
     )
     return written.engagement.id
 

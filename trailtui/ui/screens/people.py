@@ -24,7 +24,7 @@ from trailtui.clock import now
 from trailtui.safety import shown
 from trailtui.store.records import TrailWrite
 from trailtui.text import plural
-from trailtui.trail.cadence import Health
+from trailtui.trail.cadence import DAY, Health
 from trailtui.trail.kinds import Kind, describe
 from trailtui.trail.people import Order, Person, matching, people, person, sort_people
 from trailtui.trail.service import leave_trail
@@ -33,11 +33,11 @@ from trailtui.ui.keys import key_for, keys_for, trail_bindings
 from trailtui.ui.screens.base import TrailScreen
 from trailtui.ui.screens.prompt import TextPrompt
 from trailtui.ui.theme import Tone, tones
-from trailtui.ui.widgets.contact_panel import ago
 from trailtui.ui.widgets.status_line import StatusLine
 from trailtui.workspace import Workspace
 
 PERSON_KINDS = tuple(kind for kind in Kind if kind.about_person)
+NEEDS_SOMEONE = frozenset({"open", "sort", "find", "timeline", "trail"})
 
 # Kinds that carry words ask for them first: the question, with the name.
 PROMPTS = {
@@ -52,12 +52,6 @@ PLACEHOLDERS = {
     Kind.REACHED_OUT: "a call, a message, coffee…",
 }
 
-HEALTH_WORDS = {
-    Health.FRESH: "fresh",
-    Health.DUE: "due",
-    Health.OVERDUE: "overdue",
-    Health.NEVER: "never",
-}
 HEALTH_TONES: dict[Health, Tone] = {
     Health.FRESH: "ok",
     Health.DUE: "warning",
@@ -67,29 +61,44 @@ HEALTH_TONES: dict[Health, Tone] = {
 
 # (label, width) of the columns whose width does not change; the name and
 # the last trail share what is left of the screen's width.
-FIXED = (("Tier", 4), ("Health", 7), ("When", 13), ("Unread", 6), ("Feeds", 5))
+FIXED = (("Tier", 4), ("Health", 17), ("Unread", 6), ("Feeds", 5))
 NAME_WIDTHS = (12, 30)  # the narrowest and widest the name column gets
 TRAIL_WIDTHS = (16, 34)
 
 
-def when_text(who: Person, at: int) -> str:
-    """Days until due, or days past due (as the card counts them)."""
+def health_text(who: Person, at: int) -> str:
+    """Fresh, due, overdue or never touched, with the days until due or past
+    it (counted as the card counts them)."""
     rhythm = who.rhythm
     if rhythm.health is Health.NEVER:
         if rhythm.snoozed_until is not None:
-            return datetime.fromtimestamp(rhythm.snoozed_until).strftime("until %b %d")
-        return "—"
+            return datetime.fromtimestamp(rhythm.snoozed_until).strftime("snoozed to %b %d")
+        return "never touched"
     left = who.days_until_due(at)
     if left is not None:
-        return f"due in {left} d"
+        return f"fresh · {left} d left"
     late = rhythm.days_overdue(at)
-    return f"{late} d overdue" if late else "due today"
+    if rhythm.health is Health.OVERDUE:
+        return f"overdue {late} d"
+    return f"due {late} d ago" if late else "due today"
+
+
+def age(timestamp: int, at: int) -> str:
+    """How long ago, in a few letters: '3 d ago', '2 h ago', 'just now'."""
+    seconds = max(0, at - timestamp)
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < DAY:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // DAY} d ago"
 
 
 def last_trail_text(who: Person, at: int) -> str:
     if who.last_trail_kind is None or who.last_trail_at is None:
         return "none yet"
-    return f"{describe(who.last_trail_kind)} {ago(who.last_trail_at, at)}"
+    return f"{describe(who.last_trail_kind)} {age(who.last_trail_at, at)}"
 
 
 class PeopleScreen(TrailScreen[str | None]):
@@ -217,6 +226,10 @@ class PeopleScreen(TrailScreen[str | None]):
         self.everyone = sort_people(message.people, self.order)
         self.show_list(keep=None)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """With no one listed, only the way back is offered (the footer agrees)."""
+        return not (self.loaded and not self.everyone and action in NEEDS_SOMEONE)
+
     def file_changed_on_disk(self) -> None:
         """contacts.yaml was edited elsewhere and reloaded: list who is there now."""
         self.load()
@@ -234,6 +247,7 @@ class PeopleScreen(TrailScreen[str | None]):
         if not self.everyone:
             self.summarize(text)
             empty.update(self.empty_text())
+            self.refresh_bindings()  # the footer drops what needs someone
             return
         self.columns()
         table.clear()
@@ -252,7 +266,7 @@ class PeopleScreen(TrailScreen[str | None]):
         what the fixed columns leave (so 80 columns need no side scrolling)."""
         padding = 2 * (len(FIXED) + 2) + 2  # each cell's padding, and the scrollbar
         spare = self.size.width - sum(width for _, width in FIXED) - padding
-        name = min(max(spare * 2 // 5, NAME_WIDTHS[0]), NAME_WIDTHS[1])
+        name = min(max(spare * 2 // 5, NAME_WIDTHS[0]), NAME_WIDTHS[1])  # 14 of 35 at 80
         trail = min(max(spare - name, TRAIL_WIDTHS[0]), TRAIL_WIDTHS[1])
         if self.widths == (name, trail):
             return
@@ -260,10 +274,10 @@ class PeopleScreen(TrailScreen[str | None]):
         table = self.table
         table.clear(columns=True)
         table.add_column("Name", width=name)
-        for label, width in FIXED[:3]:
+        for label, width in FIXED[:2]:
             table.add_column(label, width=width)
         table.add_column("Last trail", width=trail)
-        for label, width in FIXED[3:]:
+        for label, width in FIXED[2:]:
             table.add_column(label, width=width)
 
     def cells(self, who: Person, tone: dict[Tone, Style]) -> list[Text]:
@@ -277,9 +291,13 @@ class PeopleScreen(TrailScreen[str | None]):
         return [
             Text(shown(who.name, one_line=True), no_wrap=True, overflow="ellipsis"),
             Text(shown(who.contact.tier or "", one_line=True) or "—"),
-            Text(HEALTH_WORDS[health], style=health_style),
-            Text(when_text(who, at), style=health_style if health is not Health.FRESH else ""),
-            Text(last_trail_text(who, at), style=muted if no_trail else ""),
+            Text(health_text(who, at), style=health_style, no_wrap=True, overflow="ellipsis"),
+            Text(
+                last_trail_text(who, at),
+                style=muted if no_trail else "",
+                no_wrap=True,
+                overflow="ellipsis",
+            ),
             Text(str(who.unread), justify="right", style=muted if not who.unread else ""),
             Text(str(who.feed_count), justify="right", style=muted if not who.feed_count else ""),
         ]

@@ -48,6 +48,7 @@ def trail_line(record: TrailRecord, at: int, muted: Style) -> Text:
         line.append(f"  {shown(record.entry_title, one_line=True)}")
     if record.text:
         line.append(f"  “{shown(record.text)}”", style="italic")
+    line.rstrip()  # the kind's padding, when nothing follows it
     if record.undone_at is not None:
         line.stylize(Style(strike=True, dim=True))
         line.append(f"  undone on {day(record.undone_at, at)}", style=muted)
