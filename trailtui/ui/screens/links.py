@@ -44,7 +44,15 @@ class LinksScreen(TrailModal[Link | None]):
     """
 
     BINDINGS = [
-        Binding("enter", "open", "Open", tooltip="Open the highlighted link", id="links.open"),
+        # Before the list's own Enter, so the keymap and the footer name this one.
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            tooltip="Open the highlighted link",
+            id="links.open",
+            priority=True,
+        ),
         Binding("escape", "close", "Back", tooltip="Back to the post", id="links.close"),
     ]
 

@@ -85,6 +85,7 @@ class ReaderScreen(TrailScreen[None]):
     ReaderScreen #reader-title { height: auto; margin: 1 0 0 0; text-style: bold; }
     ReaderScreen #reader-byline { height: auto; color: $text-muted; margin: 0 0 1 0; }
     ReaderScreen #reader-text { height: auto; margin: 0; padding: 0; }
+    ReaderScreen #reader-text > MarkdownHeader:first-child { margin: 0 0 1 0; }
     ReaderScreen #reader-links { height: auto; margin: 1 0; }
     """
 
@@ -161,8 +162,7 @@ class ReaderScreen(TrailScreen[None]):
             close = key_for(self, "reader.close", "Esc")
             byline_.update(
                 Text(
-                    "It was removed from the database since the feed was shown "
-                    f"(its feed left contacts.yaml?). Press {close} to go back.",
+                    f"It is not in the database any more. Press {close} to go back.",
                     style=tones(self)["muted"],
                 )
             )
