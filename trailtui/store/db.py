@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from trailtui.clock import now
 from trailtui.store.errors import StoreError
 from trailtui.store.migrations import migrate
+from trailtui.store.plaintext import INDEX_TEXT_FUNCTION, index_text
 
 __all__ = ["Store", "now", "open_store"]
 
@@ -164,6 +165,9 @@ def _configure_sqlite(engine: Engine, *, checkpoints: bool = True) -> None:
         pages = WAL_CHECKPOINT_BYTES // page_size if checkpoints else 0
         cursor.execute(f"PRAGMA wal_autocheckpoint = {pages}")
         cursor.close()
+        # The search index's triggers (and the v4 backfill) call it: every
+        # connection that writes entries needs it, workers' included.
+        dbapi_connection.create_function(INDEX_TEXT_FUNCTION, 2, index_text, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

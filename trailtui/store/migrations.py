@@ -12,13 +12,46 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, delete, insert, inspect, select
+from typing import cast
+
+from sqlalchemy import Connection, Engine, Table, delete, insert, inspect, select
 
 from trailtui.store.errors import StoreError
-from trailtui.store.models import Base, Meta
+from trailtui.store.models import Base, EngagementRow, EntryRow, Meta
+from trailtui.store.plaintext import INDEX_TEXT_FUNCTION
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 VERSION_KEY = "schema_version"
+
+# The full-text index of entries (SQLite FTS5): title, author and the body's
+# plain text (`plaintext.index_text`), its rowid the entry's id. It keeps its
+# own copy of that text, so a row leaves it by id alone, whatever the text
+# function did when the row went in. Triggers keep it in step with every
+# write to `entry` (the refresh's bulk inserts, its workers', deletes).
+SEARCH_TABLE = "entry_search"
+_SEARCH_DDL = (
+    f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("
+    "title, author, body, tokenize = 'unicode61 remove_diacritics 2')",
+    f"CREATE TRIGGER {SEARCH_TABLE}_insert AFTER INSERT ON entry BEGIN "
+    f"INSERT INTO {SEARCH_TABLE} (rowid, title, author, body) VALUES "
+    f"(new.id, new.title, new.author, {INDEX_TEXT_FUNCTION}(new.content, new.summary)); END",
+    f"CREATE TRIGGER {SEARCH_TABLE}_update AFTER UPDATE OF title, author, content, summary "
+    f"ON entry BEGIN UPDATE {SEARCH_TABLE} SET title = new.title, author = new.author, "
+    f"body = {INDEX_TEXT_FUNCTION}(new.content, new.summary) WHERE rowid = old.id; END",
+    f"CREATE TRIGGER {SEARCH_TABLE}_delete AFTER DELETE ON entry BEGIN "
+    f"DELETE FROM {SEARCH_TABLE} WHERE rowid = old.id; END",
+)
+_SEARCH_BACKFILL = (
+    f"INSERT INTO {SEARCH_TABLE} (rowid, title, author, body) "
+    f"SELECT id, title, author, {INDEX_TEXT_FUNCTION}(content, summary) FROM entry"
+)
+# Indexes version 4 made (the triage screen's filters, pages and marks):
+# new ones, and two that gained columns.
+_V4_INDEXES = {
+    EntryRow.__tablename__: ("ix_entry_unread", "ix_entry_starred"),
+    EngagementRow.__tablename__: ("ix_engagement_entry",),
+}
+_V4_REMADE = ("ix_entry_recent", "ix_entry_feed_recent")
 
 
 def _add_feed_discovery(connection: Connection) -> None:
@@ -34,10 +67,33 @@ def _add_engagement_marked_read(connection: Connection) -> None:
     )
 
 
+def _add_search_and_triage_indexes(connection: Connection) -> None:
+    """v4: full-text search over the entries there are, and the indexes the
+    triage screen's filters and pages use."""
+    for table in (cast(Table, EntryRow.__table__), cast(Table, EngagementRow.__table__)):
+        for index in table.indexes:
+            if index.name in _V4_REMADE:
+                index.drop(connection)
+            if index.name in _V4_REMADE or index.name in _V4_INDEXES[table.name]:
+                index.create(connection)
+    create_search_index(connection, backfill=True)
+
+
+def create_search_index(connection: Connection, *, backfill: bool) -> None:
+    """The entries' full-text index (SQLite only: another database has none yet)."""
+    if connection.dialect.name != "sqlite":
+        return
+    for statement in _SEARCH_DDL:
+        connection.exec_driver_sql(statement)
+    if backfill:
+        connection.exec_driver_sql(_SEARCH_BACKFILL)
+
+
 # MIGRATIONS[n] upgrades a database from version n to n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _add_feed_discovery,
     2: _add_engagement_marked_read,
+    3: _add_search_and_triage_indexes,
 }
 
 
@@ -59,6 +115,7 @@ def migrate(engine: Engine) -> int:
     if found is None:
         with engine.begin() as connection:
             Base.metadata.create_all(connection)
+            create_search_index(connection, backfill=False)
             _set_version(connection, SCHEMA_VERSION)
         return 0
     if found > SCHEMA_VERSION:

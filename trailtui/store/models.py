@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from trailtui.store.records import EngagementRecord
@@ -65,8 +65,31 @@ class EntryRow(Base):
     __tablename__ = "entry"
     __table_args__ = (
         UniqueConstraint("feed_id", "guid"),
-        Index("ix_entry_recent", "sort_ts", "id"),
-        Index("ix_entry_feed_recent", "feed_id", "sort_ts"),
+        # The merged feed's order, each entry's feed beside it: a page (or
+        # a filter by tier, circle, tag) is read from the index alone (v4).
+        Index("ix_entry_recent", "sort_ts", "id", "feed_id"),
+        # One feed's entries by date, with what the counts count (v4).
+        Index("ix_entry_feed_recent", "feed_id", "sort_ts", "read_at", "starred"),
+        # The same order for the unread and for the starred alone, however few
+        # they are (partial: an entry is in one only while unread, starred; v4).
+        Index(
+            "ix_entry_unread",
+            "sort_ts",
+            "id",
+            "feed_id",
+            "read_at",  # always NULL here, but then the index covers the query
+            sqlite_where=text("read_at IS NULL"),
+            postgresql_where=text("read_at IS NULL"),
+        ),
+        Index(
+            "ix_entry_starred",
+            "sort_ts",
+            "id",
+            "feed_id",
+            "starred",
+            sqlite_where=text("starred = 1"),
+            postgresql_where=text("starred"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feed.id", ondelete="CASCADE"))
@@ -89,7 +112,10 @@ class EngagementRow(Base):
     """The trail: an append-only log. Undo marks a row, never deletes it."""
 
     __tablename__ = "engagement"
-    __table_args__ = (Index("ix_engagement_contact", "contact_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_engagement_contact", "contact_id", "created_at"),
+        Index("ix_engagement_entry", "entry_id"),  # a page's marks (v4)
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[str] = mapped_column(ForeignKey("contact.id"))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="SET NULL"))

@@ -71,6 +71,36 @@ class PageCursor:
 
 
 @dataclass(frozen=True)
+class FeedCounts:
+    """How many entries a filter shows, and how many of those are unread, starred."""
+
+    total: int
+    unread: int
+    starred: int
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """The values the filters can take: those current contacts have, sorted."""
+
+    tiers: tuple[str, ...]
+    circles: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """An entry search found, and where: (start, end) character spans of the
+    matched words in `entry.title`, and in `snippet` (a short plain-text
+    excerpt of the entry's text around them; may be "")."""
+
+    entry: EntryRecord
+    title_marks: tuple[tuple[int, int], ...]
+    snippet: str
+    snippet_marks: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
 class EntryDetail:
     """One entry as the reader shows it. `content` and `summary` are the
     stored, sanitized HTML (untrusted all the same)."""

@@ -1,13 +1,19 @@
-"""Writes the user makes: trail entries and read marks."""
+"""Writes the user makes: trail entries, read marks and stars."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlalchemy import select, update
 
 from trailtui.store.db import Store, now
 from trailtui.store.errors import StoreError
 from trailtui.store.models import ContactRow, EngagementRow, EntryRow
-from trailtui.store.records import TrailWrite, Undone
+from trailtui.store.queries import shown_conditions
+from trailtui.store.records import EntryFilter, TrailWrite, Undone
+
+# Ids per UPDATE ... IN (...): under every database's limit on bound values.
+ID_CHUNK = 500
 
 
 def add_engagement(
@@ -92,3 +98,42 @@ def set_read(store: Store, entry_id: int, read: bool = True) -> None:
         session.execute(
             update(EntryRow).where(EntryRow.id == entry_id).values(read_at=now() if read else None)
         )
+
+
+def set_starred(store: Store, entry_id: int, starred: bool) -> None:
+    with store.write() as session:
+        session.execute(update(EntryRow).where(EntryRow.id == entry_id).values(starred=starred))
+
+
+def mark_read_where(store: Store, where: EntryFilter | None) -> list[int]:
+    """Mark read (now) every unread entry that `where` shows, in one write
+    transaction; returns their ids, for `set_read_ids` to undo."""
+    stamp = now()
+    with store.write() as session:
+        conditions = shown_conditions(session, where)
+        if conditions is None:
+            return []
+        unread = select(EntryRow.id).where(*conditions, EntryRow.read_at.is_(None))
+        ids = list(session.scalars(unread))
+        for start in range(0, len(ids), ID_CHUNK):
+            chunk = ids[start : start + ID_CHUNK]
+            session.execute(update(EntryRow).where(EntryRow.id.in_(chunk)).values(read_at=stamp))
+        return ids
+
+
+def set_read_ids(store: Store, ids: Sequence[int], read: bool) -> int:
+    """Mark these entries read (now) or unread; returns how many changed
+    (those already so, or gone, are not counted)."""
+    stamp = now()
+    changed = 0
+    with store.write() as session:
+        for start in range(0, len(ids), ID_CHUNK):
+            chunk = list(ids[start : start + ID_CHUNK])
+            target = EntryRow.read_at.is_(None) if read else EntryRow.read_at.is_not(None)
+            result = session.execute(
+                update(EntryRow)
+                .where(EntryRow.id.in_(chunk), target)
+                .values(read_at=stamp if read else None)
+            )
+            changed += result.rowcount  # type: ignore[attr-defined]
+    return changed

@@ -1,0 +1,136 @@
+"""A small world in a real SQLite file for the triage screen's store tests:
+contacts with tiers, circles and tags, their feeds, and entries stored by
+the refresh's own ingest (`store_fetches`), so the search index is filled as
+a refresh fills it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from trailtui.store import Store, open_store
+from trailtui.store.ingest import FeedUpdate, store_fetches
+from trailtui.store.sync import sync_rows
+
+# Current contacts: tier, circles, tags and the feeds they have.
+PEOPLE: dict[str, dict[str, Any]] = {
+    "ada": {"tier": "A", "circles": ["work"], "tags": ["rust", "tools"], "feeds": 2},
+    "bo": {"tier": "B", "circles": ["work", "climbing"], "tags": ["garden"], "feeds": 1},
+    "cy": {"tier": "C", "circles": [], "tags": ["rust"], "feeds": 1},
+    "di": {"tier": None, "circles": ["climbing"], "tags": [], "feeds": 1},
+}
+# Archived by the second sync: its tag and circle are no current contact's.
+GONE = {"tier": "A", "circles": ["old-job"], "tags": ["rust", "vintage"], "feeds": 1}
+# Feed 2 of ada leaves the contacts file: deactivated.
+DROPPED_FEED = "https://ada.example.org/notes.xml"
+
+
+@dataclass(frozen=True)
+class Post:
+    """An entry as ingest takes it (`ingest.EntryData`)."""
+
+    guid: str
+    title: str
+    link: str | None
+    author: str | None
+    published_at: int | None
+    updated_at: int | None
+    summary: str
+    content: str | None
+    content_hash: str
+
+
+def post(guid: str, title: str, at: int, content: str | None = None, **more: Any) -> Post:
+    body = content if content is not None else f"<p>Body of {guid}.</p>"
+    made = Post(
+        guid=guid,
+        title=title,
+        link=f"https://example.org/{guid}",
+        author=None,
+        published_at=at,
+        updated_at=None,
+        summary=title,
+        content=body,
+        content_hash="",
+    )
+    made = replace(made, **more)
+    digest = hashlib.sha256(f"{made.title}|{made.author}|{made.content}".encode()).hexdigest()
+    return replace(made, content_hash=digest)
+
+
+def feed_urls(person: str, count: int) -> list[str]:
+    urls = [f"https://{person}.example.org/feed.xml"]
+    if count > 1:
+        urls.append(f"https://{person}.example.org/notes.xml")
+    return urls
+
+
+def _rows(people: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": person,
+            "name": person.capitalize(),
+            "data": {k: v for k, v in info.items() if k != "feeds" and v is not None},
+            "feeds": [[url, None, False] for url in feed_urls(person, info["feeds"])],
+        }
+        for person, info in people.items()
+    ]
+
+
+def open_world(tmp_path: Path) -> Store:
+    """The contacts and feeds (gone and ada's notes still current): call
+    `settle` once their entries are stored."""
+    store = open_store(f"sqlite:///{tmp_path / 'world.sqlite3'}")
+    sync_rows(store, _rows({**PEOPLE, "gone": GONE}))
+    return store
+
+
+def settle(store: Store) -> None:
+    """The second sync: `gone` archived, ada's notes feed dropped."""
+    people = {**PEOPLE, "ada": {**PEOPLE["ada"], "feeds": 1}}
+    sync_rows(store, _rows(people))
+
+
+def feed_id(store: Store, url: str) -> int:
+    with store.read() as session:
+        found = session.execute(text("SELECT id FROM feed WHERE url = :u"), {"u": url}).scalar()
+    assert isinstance(found, int)
+    return found
+
+
+def store_posts(store: Store, url: str, posts: list[Post], at: int = 2_000_000_000) -> None:
+    update = FeedUpdate(fetched_at=at, status=200, error=None, next_fetch_at=at, succeeded=True)
+    store_fetches(store, [(feed_id(store, url), update, posts)])
+
+
+def entry_id(store: Store, guid: str) -> int:
+    with store.read() as session:
+        found = session.execute(text("SELECT id FROM entry WHERE guid = :g"), {"g": guid}).scalar()
+    assert isinstance(found, int)
+    return found
+
+
+def search_index_is_sound(store: Store) -> bool:
+    """FTS5's own check that its index matches what it stores."""
+    try:
+        with store.write_connection() as connection:
+            connection.exec_driver_sql(
+                "INSERT INTO entry_search(entry_search) VALUES ('integrity-check')"
+            )
+    except Exception:
+        return False
+    return True
+
+
+def indexed_ids(store: Store) -> set[int]:
+    with store.read() as session:
+        return {r[0] for r in session.execute(text("SELECT rowid FROM entry_search"))}
+
+
+def entry_ids(store: Store) -> set[int]:
+    with store.read() as session:
+        return {r[0] for r in session.execute(text("SELECT id FROM entry"))}
