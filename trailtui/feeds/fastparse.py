@@ -319,40 +319,60 @@ class _Texts:
         return content or self.summary, self.summary or content
 
 
+# What each RSS item child is, looked up once per child.
+_RSS_ROLES: dict[object, str] = {
+    "guid": "guid",
+    "link": "link",
+    **dict.fromkeys(_TITLE_TAGS, "title"),
+    **dict.fromkeys(_AUTHOR_TAGS, "author"),
+    **dict.fromkeys(_PUBLISHED_TAGS, "published"),
+    **dict.fromkeys(_UPDATED_TAGS, "updated"),
+    **{tag: "summary" if html else "plain summary" for tag, html in _DESCRIPTION_TAGS.items()},
+    f"{CONTENT}encoded": "encoded",
+    **dict.fromkeys(_CONTENT_TAGS[1:], "xhtml"),
+}
+
+
 def _rss_item(item: etree._Element, base: str | None) -> EntryFields:
-    # One pass: the first title, the last author and dates (as feedparser
-    # keeps them), summary and content in the order feedparser reads them.
-    first: dict[object, etree._Element] = {}
-    title = author = published = updated = None
+    # One pass: the first guid, link and title, the last author and dates (as
+    # feedparser keeps them), summary and content in the order feedparser
+    # reads them (see _Texts).
+    guid_element = link_element = title = author = published = updated = None
     texts = _Texts()
     for child in item:
-        tag = child.tag
-        first.setdefault(tag, child)
-        if tag in _TITLE_TAGS:
-            if title is None:
-                title = _html_of(child) or None
-        elif tag in _AUTHOR_TAGS:
+        role = _RSS_ROLES.get(child.tag)
+        if role is None:
+            continue
+        if role == "summary":
+            texts.add_summary(_html_of(child))
+        elif role == "encoded":
+            texts.add_content(_html_of(child))
+        elif role == "guid":
+            guid_element = guid_element if guid_element is not None else child
+        elif role == "link":
+            link_element = link_element if link_element is not None else child
+        elif role == "title":
+            title = title or _html_of(child) or None
+        elif role == "author":
             author = _text(child) or author
-        elif tag in _PUBLISHED_TAGS:
+        elif role == "published":
             published = child
-        elif tag in _UPDATED_TAGS:
+        elif role == "updated":
             updated = child
-        elif tag in _DESCRIPTION_TAGS:
-            html = _DESCRIPTION_TAGS[tag]
-            texts.add_summary(_html_of(child) if html else _plain_as_html(_text(child) or ""))
-        elif tag in _CONTENT_TAGS:
-            texts.add_content(_html_of(child) if tag == f"{CONTENT}encoded" else _markup(child))
+        elif role == "plain summary":
+            texts.add_summary(_plain_as_html(_text(child) or ""))
+        else:
+            texts.add_content(_markup(child))
     if title is None:
         title = _media_title(item)
     texts.media_fallback(item)
-    guid_element = first.get("guid")
     permalink = guid_element is not None and guid_element.get("isPermaLink", "true") != "false"
     guid = _text(guid_element)
     if permalink:
         guid = _id(guid, base)  # a permalink is a URL, maybe relative
     elif guid is not None:
         guid = guid.strip() or None
-    link = _link(_text(first.get("link")), base)
+    link = _link(_text(link_element), base)
     if link is None and guid and permalink:
         link = guid  # feedparser does the same
     content_html, summary_html = texts.fields()
