@@ -189,6 +189,16 @@ async def test_a_post_gone_meanwhile_says_so(small_world: Path, tmp_path: Path) 
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_a_post_without_content_shows_its_summary_as_written(
+    small_world: Path, tmp_path: Path
+) -> None:
+    async with running(small_world, tmp_path) as (app, pilot):
+        entry_id, _ = first_entry(app)
+        set_content(app, entry_id, None, summary="Engines: a <b> tag & **stars** as text")
+        await open_reader(pilot, entry_id)
+        assert "Engines: a <b> tag & **stars** as text" in screen_text(app)
+
+
 async def test_a_post_without_text_says_how_to_read_it(small_world: Path, tmp_path: Path) -> None:
     async with reading(small_world, tmp_path, None) as (app, _pilot, _screen, _link, _opened):
         assert "This post has no text in its feed. Press o to open it." in screen_text(app)

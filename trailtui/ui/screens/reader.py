@@ -9,6 +9,7 @@ widget would open any scheme itself, so it is told not to.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import unquote
@@ -149,7 +150,10 @@ class ReaderScreen(TrailScreen[None]):
         detail = queries.entry_detail(self.workspace.store, self.entry_id)
         reading = None
         if detail is not None:
-            reading = reading_of(detail.content, detail.summary, base_url=detail.entry.link)
+            # The stored summary is one line of plain text (feeds.sanitize.text_of):
+            # escaped, its "<" and "&" read as written.
+            summary = html.escape(detail.summary) if detail.summary else None
+            reading = reading_of(detail.content, summary, base_url=detail.entry.link)
         self.post_message(self.Loaded(detail, reading, now()))
 
     @on(Loaded)
