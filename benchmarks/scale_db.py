@@ -228,7 +228,10 @@ def newsboat_cache(
 
 
 def _name(contacts: int, feeds: int, entries: int, seed: int) -> str:
-    return f"scale-v{LAYOUT}-c{contacts}-f{feeds}-e{entries}-s{seed}"
+    """The cache's folder: these parameters, this layout, trailtui's schema version."""
+    from trailtui.store.migrations import SCHEMA_VERSION
+
+    return f"scale-v{LAYOUT}-db{SCHEMA_VERSION}-c{contacts}-f{feeds}-e{entries}-s{seed}"
 
 
 def _people(rng: random.Random, contacts: int, feeds: int) -> list[dict[str, object]]:
@@ -314,7 +317,14 @@ def _fill(db: Path, rng: random.Random, entries: int) -> None:
         "<p>" + " ".join(_sentence(rng) for _ in range(rng.randint(2, 5))) + "</p>"
         for _ in range(2000)
     ]
-    connection = sqlite3.connect(db)
+    # trailtui's own connection: whatever it sets up on each connection (SQL
+    # functions its triggers call) applies to the bulk insert too.
+    from trailtui.store import open_store
+
+    store = open_store(f"sqlite:///{db}")
+    raw = store.engine.raw_connection()
+    connection = raw.driver_connection
+    assert isinstance(connection, sqlite3.Connection)
     feeds = connection.execute(
         "SELECT feed.id, feed.url, feed.contact_id, contact.name FROM feed "
         "JOIN contact ON contact.id = feed.contact_id ORDER BY feed.id"
@@ -357,37 +367,39 @@ def _fill(db: Path, rng: random.Random, entries: int) -> None:
             trails.append(
                 (contact_id, number, kind, None if kind == "like" else _sentence(rng), published)
             )
-    with connection:
-        connection.executemany(
-            "INSERT INTO entry (id, feed_id, guid, link, title, author, published_at,"
-            " updated_at, summary, content, content_hash, first_seen_at, sort_ts, read_at,"
-            " starred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        connection.executemany(
-            "INSERT INTO engagement (contact_id, entry_id, kind, text, created_at, marked_read)"
-            " VALUES (?, ?, ?, ?, ? + 7200, 0)",
-            trails,
-        )
-        connection.executemany(
-            "UPDATE feed SET title = ?, last_fetch_at = ?, last_success_at = ?,"
-            " last_status = 200, content_hash = ?, etag = ?, next_fetch_at = ? WHERE id = ?",
-            [
-                (
-                    f"{name}'s notes",
-                    ANCHOR,
-                    ANCHOR,
-                    f"{feed_id:064x}",
-                    f'"{feed_id}"',
-                    FAR_FUTURE,
-                    feed_id,
-                )
-                for feed_id, _, _, name in feeds
-            ],
-        )
+    connection.execute("BEGIN")  # trailtui's connections issue BEGIN themselves
+    connection.executemany(
+        "INSERT INTO entry (id, feed_id, guid, link, title, author, published_at,"
+        " updated_at, summary, content, content_hash, first_seen_at, sort_ts, read_at,"
+        " starred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    connection.executemany(
+        "INSERT INTO engagement (contact_id, entry_id, kind, text, created_at, marked_read)"
+        " VALUES (?, ?, ?, ?, ? + 7200, 0)",
+        trails,
+    )
+    connection.executemany(
+        "UPDATE feed SET title = ?, last_fetch_at = ?, last_success_at = ?,"
+        " last_status = 200, content_hash = ?, etag = ?, next_fetch_at = ? WHERE id = ?",
+        [
+            (
+                f"{name}'s notes",
+                ANCHOR,
+                ANCHOR,
+                f"{feed_id:064x}",
+                f'"{feed_id}"',
+                FAR_FUTURE,
+                feed_id,
+            )
+            for feed_id, _, _, name in feeds
+        ],
+    )
+    connection.execute("COMMIT")
     connection.execute("ANALYZE")
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
+    raw.close()
+    store.close()
 
 
 def _newsboat_schema(cache: Path) -> None:

@@ -26,14 +26,20 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from trailtui.clock import now
-from trailtui.feeds import finish, workers
+from trailtui.feeds import workers
 from trailtui.feeds.decide import FeedOutcome, Result
-from trailtui.feeds.finish import Job, parse_job
-from trailtui.feeds.http import Fetcher, FetchLimits
 from trailtui.store import Store, queries
 from trailtui.store.records import FeedState
+
+if TYPE_CHECKING:
+    # Fetching and finishing (aiohttp, the parsers' modules) are imported by
+    # the refresh when it has feeds to fetch: the app imports this module
+    # to show the cached feed, which needs none of them.
+    from trailtui.feeds.finish import Job, parse_job
+    from trailtui.feeds.http import FetchLimits
 
 __all__ = [
     "FeedOutcome",
@@ -120,7 +126,7 @@ class Refresh:
         self.store = store
         self.force = force
         self.refresh_every = refresh_every
-        self.limits = limits or FetchLimits()
+        self._limits = limits
         self.on_start = on_start
         self.on_progress = on_progress
         self.start_method = start_method
@@ -129,6 +135,15 @@ class Refresh:
         self._cancel_requested = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
+
+    @property
+    def limits(self) -> FetchLimits:
+        """The fetch limits (the defaults unless some were given)."""
+        if self._limits is None:
+            from trailtui.feeds.http import FetchLimits
+
+            self._limits = FetchLimits()
+        return self._limits
 
     @property
     def running(self) -> bool:
@@ -201,13 +216,17 @@ class Refresh:
         return report
 
     async def _refresh(self, report: RefreshReport) -> None:
-        store, limits, refresh_every = self.store, self.limits, self.refresh_every
+        store, refresh_every = self.store, self.refresh_every
         feeds = queries.feeds_to_fetch(store, at=now(), force=self.force)
         report.due = len(feeds)
         if self.on_start:
             self.on_start(len(feeds))
         if not feeds:
             return
+        # Loaded here, before any worker is forked (a fork shares them).
+        import trailtui.feeds.finish  # noqa: F401
+
+        limits = self.limits
         loop = asyncio.get_running_loop()
         pool = None
         new_feeds = sum(1 for f in feeds if f.content_hash is None)
@@ -305,6 +324,9 @@ async def _refresh_in_thread(
 
     Cancelled, the downloads in progress are aborted, and the thread stores
     the batch it holds (those feeds are reported) and takes no other."""
+    from trailtui.feeds import finish
+    from trailtui.feeds.http import Fetcher
+
     loop = asyncio.get_running_loop()
     waiting: asyncio.Queue[Job | None] = asyncio.Queue()  # None: every feed is fetched
     refresh_task = asyncio.current_task()
@@ -340,7 +362,7 @@ async def _refresh_in_thread(
                 fetched, found = await finish.fetch_feed(fetcher, feed, limits.max_bytes)
                 jitter = random.random()
                 waiting.put_nowait(
-                    Job(feed, fetched, refresh_every, limits.max_bytes, jitter, found)
+                    finish.Job(feed, fetched, refresh_every, limits.max_bytes, jitter, found)
                 )
 
             await asyncio.gather(*(one(feed) for feed in feeds))
@@ -351,3 +373,12 @@ async def _refresh_in_thread(
             finisher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await finisher
+
+
+def __getattr__(name: str) -> Any:
+    """`parse_job`, re-exported from `finish` when it is first asked for."""
+    if name == "parse_job":
+        from trailtui.feeds.finish import parse_job
+
+        return parse_job
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

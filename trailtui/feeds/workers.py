@@ -42,15 +42,16 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any, Literal
 
 from trailtui.clock import now
-from trailtui.feeds import finish
 from trailtui.feeds.decide import FeedOutcome
-from trailtui.feeds.http import Fetcher, FetchLimits
 from trailtui.store import Store, open_store
 from trailtui.store.records import FeedState
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext, ForkContext, ForkServerContext
     from multiprocessing.process import BaseProcess
+
+    from trailtui.feeds import finish
+    from trailtui.feeds.http import FetchLimits
 
 StartMethod = Literal["fork", "forkserver"]
 START_METHODS: tuple[StartMethod, ...] = ("fork", "forkserver")
@@ -61,13 +62,16 @@ MIN_NEW_FEEDS = 24
 MAX_WORKERS = 4
 MAX_BATCH = 4  # feeds a worker stores in one transaction
 # What the fork server imports once, so that each worker forked from it
-# starts with them loaded: this module (fetching, finishing, storing), the
-# parsers, and SQLite's dialect (loaded only when a worker opens the store).
+# starts with them loaded: this module, fetching and finishing (`finish`,
+# which this module imports only when a worker runs, so that the app's
+# start-up, which imports this module, loads no HTTP client), the parsers,
+# and SQLite's dialect (loaded only when a worker opens the store).
 # "__main__" is multiprocessing's own default: the program's script, which
 # each worker would otherwise import itself.
 PRELOAD = (
     "__main__",
     "trailtui.feeds.workers",
+    "trailtui.feeds.finish",
     "trailtui.feeds.parse",
     "sqlalchemy.dialects.sqlite",
 )
@@ -134,6 +138,7 @@ def prepare(start_method: StartMethod = "forkserver") -> bool:
     if os.name != "posix":
         return False
     if start_method == "fork":
+        import trailtui.feeds.finish
         import trailtui.feeds.parse  # noqa: F401 - loaded once, shared by the forks
 
         return True
@@ -255,6 +260,7 @@ class WorkerPool:
                 counter = _Counter(context)
                 write_lock = context.Lock()
             if start_method == "fork":
+                import trailtui.feeds.finish
                 import trailtui.feeds.parse  # noqa: F401 - loaded once, shared by the forks
 
                 # What exists now lives as long as the refresh: kept out of the
@@ -396,6 +402,9 @@ async def _lanes(
     reports each outcome itself, so the loop wakes only for the network.
     At most `concurrency` feeds are taken and not yet finished: near the end,
     a worker holding many downloaded feeds would keep the other cores waiting."""
+    from trailtui.feeds import finish
+    from trailtui.feeds.http import Fetcher
+
     loop = asyncio.get_running_loop()
     limits = plan.limits
     downloaded: queue.SimpleQueue[tuple[int, finish.Job] | None] = queue.SimpleQueue()
