@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import random
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +108,7 @@ def query_figures(store: Store, runs: int) -> dict[str, dict[str, float]]:
         ),
     }
     for phrase in PHRASES:
-        figures[f"search {phrase!r}"] = timed(runs, lambda p=phrase: search.search(store, p))
+        figures[f"search {phrase!r}"] = timed(runs, partial(search.search, store, phrase))
     figures[f"search {PHRASES[0]!r}, unread"] = timed(
         runs, lambda: search.search(store, PHRASES[0], where=EntryFilter(unread_only=True))
     )
@@ -120,6 +119,22 @@ def query_figures(store: Store, runs: int) -> dict[str, dict[str, float]]:
 def _mark_and_undo(store: Store, person: str) -> None:
     marked = writes.mark_read_where(store, EntryFilter(contact_id=person))
     writes.set_read_ids(store, marked, False)
+
+
+def selects_of(store: Store, call: Callable[[], object]) -> list[tuple[str, Any]]:
+    """The SELECT statements (and their parameters) that `call` runs."""
+    seen: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, params))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    try:
+        call()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", capture)
+    return seen
 
 
 def query_plans(store: Store) -> None:
@@ -147,17 +162,7 @@ def query_plans(store: Store) -> None:
         "search": lambda: search.search(store, PHRASES[0]),
     }
     for name, call in calls.items():
-        seen: list[tuple[str, Any]] = []
-
-        def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-            if statement.lstrip().upper().startswith("SELECT"):
-                seen.append((statement, params))
-
-        event.listen(store.engine, "before_cursor_execute", capture)
-        try:
-            call()
-        finally:
-            event.remove(store.engine, "before_cursor_execute", capture)
+        seen = selects_of(store, call)
         with store.engine.connect() as connection:
             for statement, params in seen:
                 plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)

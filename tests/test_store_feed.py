@@ -65,11 +65,11 @@ def info(person: str) -> dict[str, Any]:
 def world(tmp_path: Path) -> Iterator[World]:
     store = open_world(tmp_path)
     plan = []
-    for k, person in enumerate([*PEOPLE, "gone"]):
+    for shift, person in enumerate([*PEOPLE, "gone"]):
         for url in feed_urls(person, info(person)["feeds"]):
             # Many entries share a date (across feeds too): the id decides.
             posts = [
-                post(f"{url}#{n}", f"{person} post {n}", BASE + ((n * 37 + k * 11) % 40) * 60)
+                post(f"{url}#{n}", f"{person} post {n}", BASE + ((n * 37 + shift * 11) % 40) * 60)
                 for n in range(PER_FEED)
             ]
             store_posts(store, url, posts)
@@ -123,9 +123,9 @@ FILTERS: dict[str, tuple[EntryFilter, Callable[[Known], bool]]] = {
     ),
     "circle, tag, starred": (
         EntryFilter(circle="work", tag="rust", starred_only=True),
-        lambda k: "work" in info(k.person)["circles"]
-        and "rust" in info(k.person)["tags"]
-        and k.starred,
+        lambda k: (
+            "work" in info(k.person)["circles"] and "rust" in info(k.person)["tags"] and k.starred
+        ),
     ),
     "person, unread, starred": (
         EntryFilter(contact_id="bo", unread_only=True, starred_only=True),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-
 from typing import cast
 
 from sqlalchemy import Connection, Engine, Table, delete, insert, inspect, select

@@ -22,8 +22,11 @@ INDEX_TEXT_FUNCTION = "trailtui_index_text"
 _HIDDEN = re.compile(r"<(script|style|template|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<(?:/?([a-zA-Z][a-zA-Z0-9]*)|!)[^>]*>")
 _INLINE = frozenset(
-    "a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span strong"
-    " sub sup time u var wbr".split()
+    {
+        *("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i"),
+        *("ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup"),
+        *("time", "u", "var", "wbr"),
+    }
 )
 _SPACES = re.compile(r"\s+")
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Row,
     Select,
     case,
     func,
@@ -85,10 +84,12 @@ def shown_conditions(
         if not people:
             return None
         feeds = feeds.where(FeedRow.contact_id.in_(people))
-    feed = EntryRow.feed_id
-    if not feeds_lead:
-        feed = EntryRow.feed_id + literal_column("0")
-    conditions = [feed.in_(feeds.scalar_subquery())]
+    listed = feeds.scalar_subquery()
+    if feeds_lead:
+        in_feeds = EntryRow.feed_id.in_(listed)
+    else:
+        in_feeds = (EntryRow.feed_id + literal_column("0")).in_(listed)
+    conditions: list[ColumnElement[bool]] = [in_feeds]
     if where.unread_only:
         conditions.append(EntryRow.read_at.is_(None))
     if where.starred_only:
@@ -137,7 +138,7 @@ def entries_with_feeds() -> Select[Any]:
 
 
 # What an EntryRecord is made of (`entry_records` reads rows of these).
-ENTRY_COLUMNS: tuple[ColumnElement[Any], ...] = (
+ENTRY_COLUMNS: tuple[Any, ...] = (
     EntryRow.id,
     EntryRow.feed_id,
     FeedRow.contact_id,
@@ -152,7 +153,7 @@ ENTRY_COLUMNS: tuple[ColumnElement[Any], ...] = (
 )
 
 
-def entry_records(session: Session, rows: Sequence[Row[Any]]) -> list[EntryRecord]:
+def entry_records(session: Session, rows: Sequence[Sequence[Any]]) -> list[EntryRecord]:
     """Rows of `ENTRY_COLUMNS` as records, each with its trail marks."""
     marks = trail_marks(session, [r[0] for r in rows])
     return [
@@ -238,7 +239,8 @@ def trail_marks(session: Session, entry_ids: Sequence[int]) -> dict[int, tuple[s
             .order_by(first)
         )
         for entry_id, kind, _ in session.execute(query):
-            marks.setdefault(entry_id, []).append(kind)
+            if entry_id is not None:  # always, by the IN: for the type checker
+                marks.setdefault(entry_id, []).append(kind)
     return {entry_id: tuple(kinds) for entry_id, kinds in marks.items()}
 
 

@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
 from sqlalchemy import ColumnElement, Row, column, func, literal_column, select, table
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -81,7 +82,9 @@ def search(
         if conditions is None:
             return []
         try:
-            rows = _ranked(session, query.expression, conditions, limit, narrowed=where_narrows(where))
+            rows = _ranked(
+                session, query.expression, conditions, limit, narrowed=where_narrows(where)
+            )
         except OperationalError as exc:
             reason = str(exc.orig)
             if not reason.startswith("fts5:"):
@@ -121,7 +124,7 @@ def _ranked(
             .order_by(score)
             .limit(wanted)
         ).all()
-        scores: dict[int, float] = {rowid: value for rowid, value in best}
+        scores: dict[int, float] = {row[0]: row[1] for row in best}
         ids = list(scores)
         shown: list[tuple[float, int, int]] = []  # score, -sort_ts, -id: best first
         for start in range(0, len(ids), _CHUNK):
@@ -171,7 +174,9 @@ _OPERATORS = frozenset({"OR", "AND", "NOT"})
 _EXPLICIT = re.compile(r'["*]|\b(?:OR|AND|NOT)\b|\bNEAR\(')
 # Explicit syntax: a quoted phrase (with its prefix star), NEAR(...), a bracket,
 # or a run of anything else up to a space, quote or bracket.
-_LEXEME = re.compile(r'"(?P<phrase>[^"]*)"(?P<star>\*?)|NEAR\((?P<near>[^()]*)\)|(?P<bracket>[()])|(?P<bare>[^\s"()]+)')
+_LEXEME = re.compile(
+    r'"(?P<phrase>[^"]*)"(?P<star>\*?)|NEAR\((?P<near>[^()]*)\)|(?P<bracket>[()])|(?P<bare>[^\s"()]+)'
+)
 _KINDS = ("phrase", "near", "bracket", "bare")
 _NEAR_DISTANCE = re.compile(r",\s*(\d+)\s*$")
 
