@@ -140,18 +140,28 @@ def headless_minimal(script: Path) -> float:
     return shown[0]
 
 
-def headless(argv: list[str]) -> float:
-    """A child process's launch; the wall time from before it started to the feed shown."""
+def headless(argv: list[str], tree: Path | None = None) -> float:
+    """A child process's launch (trailtui from `tree` if given); the wall time
+    from before it started to the feed shown."""
     started = time.time()
     done = subprocess.run(
         [sys.executable, __file__, "--child", *argv],
         capture_output=True,
         text=True,
         timeout=TIMEOUT_S,
+        env=_with_tree(dict(os.environ), tree),
     )
     if done.returncode != 0:
         raise RuntimeError(f"headless {argv[0]} failed:\n{done.stderr[-3000:]}")
     return float(done.stdout.strip().splitlines()[-1]) - started
+
+
+def _with_tree(env: dict[str, str], tree: Path | None) -> dict[str, str]:
+    """The environment of a launch of the trailtui in `tree` (a folder holding
+    `trailtui/`), ahead of the installed one."""
+    if tree is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tree), env.get("PYTHONPATH")]))
+    return env
 
 
 # ---- one launch, in tmux --------------------------------------------------
@@ -171,7 +181,8 @@ class Tmux:
             "XDG_STATE_HOME": str(state / "state"),
             "XDG_CACHE_HOME": str(state / "cache"),
         }
-        (state / "home").mkdir()
+        self.home = state / "home"
+        self.home.mkdir()
         self._tmux("new-session", "-d", "-s", "keeper", "-x", "80", "-y", "24", "sleep 86400")
 
     def _tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
@@ -187,7 +198,19 @@ class Tmux:
         """Seconds from starting `command` in a 160x48 session until `ready(screen)`."""
         name = "launch"
         started = time.perf_counter()
-        self._tmux("new-session", "-d", "-s", name, "-x", str(COLUMNS), "-y", str(LINES), command)
+        self._tmux(
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            str(COLUMNS),
+            "-y",
+            str(LINES),
+            "-c",
+            str(self.home),
+            command,
+        )
         try:
             while True:
                 screen = self._tmux("capture-pane", "-p", "-t", name).stdout
@@ -228,10 +251,10 @@ def launches(
     minimal: Path,
     cache: scale_db.NewsboatPaths | None,
     state: Path,
+    trees: dict[str, Path | None],
 ) -> dict[str, Launch]:
     """Every launch of one size, by name."""
     contacts, db = str(paths.contacts_yaml), str(paths.db)
-    app = _quote([*trailtui_command(), "--contacts", contacts, "--db", f"sqlite:///{db}"])
 
     def nothing() -> None:
         pass
@@ -245,12 +268,26 @@ def launches(
     def trailtui_ready(screen: str) -> bool:
         return newest in screen
 
-    modes: dict[str, Launch] = {
-        "trailtui headless": (not_due, lambda: headless(["trailtui", contacts, db])),
-        "trailtui headless, all due": (due, lambda: headless(["trailtui", contacts, db])),
+    modes: dict[str, Launch] = {}
+    for label, tree in trees.items():
+        name = "trailtui" if tree is None else f"trailtui ({label})"
+        command = [*trailtui_command(), "--contacts", contacts, "--db", f"sqlite:///{db}"]
+        if tree is not None:
+            command = ["env", f"PYTHONPATH={tree}", *command]
+        app = _quote(command)
+
+        def run_headless(tree: Path | None = tree) -> float:
+            return headless(["trailtui", contacts, db], tree)
+
+        def run_tmux(app: str = app) -> float:
+            return tmux.launch(app, trailtui_ready)
+
+        modes[f"{name} headless"] = (not_due, run_headless)
+        modes[f"{name} headless, all due"] = (due, run_headless)
+        modes[f"{name} tmux"] = (not_due, run_tmux)
+        modes[f"{name} tmux, all due"] = (due, run_tmux)
+    modes |= {
         "minimal headless": (nothing, lambda: headless(["minimal", str(minimal)])),
-        "trailtui tmux": (not_due, lambda: tmux.launch(app, trailtui_ready)),
-        "trailtui tmux, all due": (due, lambda: tmux.launch(app, trailtui_ready)),
         "minimal tmux": (
             nothing,
             lambda: tmux.launch(
@@ -273,8 +310,9 @@ def session(args: argparse.Namespace, state: Path) -> dict[str, Any]:
     minimal = state / "minimal_app.py"
     minimal.write_text(MINIMAL_APP)
     has_newsboat = shutil.which("newsboat") is not None and not args.skip_newsboat
+    folders = [tree or HERE.parent for tree in trees(args).values()]
     subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(HERE.parent / "trailtui")],
+        [sys.executable, "-m", "compileall", "-q", *(str(f / "trailtui") for f in folders)],
         capture_output=True,
         check=False,
     )
@@ -285,7 +323,7 @@ def session(args: argparse.Namespace, state: Path) -> dict[str, Any]:
             paths = scale_db.build(args.dir, **params)
             newest = scale_db.newest_titles(paths.db, 1)[0]
             cache = scale_db.newsboat_cache(args.dir, **params) if has_newsboat else None
-            modes = launches(paths, newest[:24], tmux, minimal, cache, state)
+            modes = launches(paths, newest[:24], tmux, minimal, cache, state, trees(args))
             runs: dict[str, list[float]] = {mode: [] for mode in modes}
             for round_ in range(args.runs):
                 order = list(modes) if round_ % 2 == 0 else list(reversed(modes))
@@ -303,8 +341,18 @@ def session(args: argparse.Namespace, state: Path) -> dict[str, Any]:
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
         "terminal": f"tmux {COLUMNS}x{LINES}",
+        "trees": {label: str(tree) if tree else "installed" for label, tree in trees(args).items()},
         "sizes": results,
     }
+
+
+def trees(args: argparse.Namespace) -> dict[str, Path | None]:
+    """The trailtuis to time: each --tree, else the installed one."""
+    chosen: dict[str, Path | None] = {}
+    for given in args.tree:
+        label, _, folder = given.partition("=")
+        chosen[label] = Path(folder).resolve()
+    return chosen or {"installed": None}
 
 
 def _newsboat_ready(screen: str) -> bool:
@@ -354,6 +402,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES))
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "trailtui-scale")
     parser.add_argument("--skip-newsboat", action="store_true")
+    parser.add_argument(
+        "--tree",
+        action="append",
+        default=[],
+        metavar="LABEL=DIR",
+        help="also time the trailtui in DIR (a folder holding trailtui/), e.g. before=/tmp/old",
+    )
     parser.add_argument("--json", type=Path, default=HERE / "results-launch-scale.json")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
