@@ -64,12 +64,14 @@ async def test_a_second_like_on_one_post_is_not_recorded_and_says_so(
         store = app.workspace.store
         await pilot.press("l")
         await settle(pilot)
+        await pilot.press("k")  # the like moved on to the next unread: back to the post
         await pilot.press("l")
         await settle(pilot)
         assert [t.kind for t in queries.trail(store, "ada")] == ["like"]
         await shown(pilot, "Already liked “Ada on engines”. Press u to undo it.")
         # A comment is meant to repeat: two on one post are two trails.
         for words in ("First thought", "Second thought"):
+            await pilot.press("g")
             await pilot.press("c")
             await pilot.pause()
             await pilot.press(*words)

@@ -144,9 +144,10 @@ async def test_keys_work_while_a_refresh_is_provably_running(
         await wait_for(pilot, lambda: gated.waiting == 1)  # the web feed's answer is held
         assert refreshing(app)
         first = screen.feed.current
-        await pilot.press("j", "l")
+        await pilot.press("j")
         moved = screen.feed.current
         assert moved is not None and moved != first
+        await pilot.press("l")
         await wait_for(pilot, lambda: bool(queries.trail(ws.store, moved.contact_id)))
         # Both keys were handled, and the refresh still waits for its answer.
         assert gated.waiting == 1 and refreshing(app)

@@ -46,7 +46,7 @@ def test_a_failing_tool_gives_way_to_the_next(tmp_path: Path) -> None:
 
 
 def test_every_tool_failing_says_why(tmp_path: Path) -> None:
-    program(tmp_path, "xclip", "echo \"Error: Can't open display: :0\" >&2; exit 1")
+    program(tmp_path, "xclip", 'echo "Error: Can\'t open display: :0" >&2; exit 1')
     copied = copy_with_tool("link", x11(tmp_path), "linux")
     assert not copied.ok
     assert copied.problem == "xclip: Error: Can't open display: :0"
@@ -70,7 +70,10 @@ def test_a_hanging_tool_is_given_up_on(tmp_path: Path, monkeypatch: pytest.Monke
 def test_which_tools_are_tried_follows_the_session(tmp_path: Path) -> None:
     for name in ("wl-copy", "xclip", "xsel", "pbcopy"):
         program(tmp_path, name, f"{CAT} > /dev/null")
-    names = lambda env, platform: [t.name for t in tools(env, platform)]  # noqa: E731
+
+    def names(env: dict[str, str], platform: str) -> list[str]:
+        return [tool.name for tool in tools(env, platform)]
+
     path = str(tmp_path)
     assert names({"PATH": path}, "linux") == []  # no display: nothing to paste into
     assert names({"PATH": path, "WAYLAND_DISPLAY": "wayland-0"}, "linux") == ["wl-copy"]

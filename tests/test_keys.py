@@ -49,10 +49,16 @@ def test_every_binding_has_an_id_and_the_schema_lists_exactly_those() -> None:
     bindings = ui_bindings()
     missing = [f"{owner}: {b.key} -> {b.action}" for owner, b in bindings if not b.id]
     assert missing == []
-    ids = [b.id or "" for _, b in bindings]
-    assert len(ids) == len(set(ids)), "two bindings share an id"
+    # One id, one action: a screen may bind an id another binds (the trail keys
+    # on the feed and in the people view) only for the same action and keys,
+    # so one remap in settings.keys moves it everywhere.
+    by_id: dict[str, set[tuple[str, str]]] = {}
+    for _, binding in bindings:
+        by_id.setdefault(binding.id or "", set()).add((binding.action, binding.key))
+    shared = {ident: found for ident, found in by_id.items() if len(found) > 1}
+    assert shared == {}, "one id, two different actions or keys"
     # settings.keys accepts exactly the ids of the bindings (so all can be remapped).
-    assert sorted(KEYMAP_ACTIONS) == sorted(ids)
+    assert sorted(KEYMAP_ACTIONS) == sorted(by_id)
 
 
 def remapped(contacts: Path) -> None:
@@ -77,7 +83,7 @@ async def test_remapped_keys_work_and_every_place_names_them(
         # The hint in the panel names the user's key.
         text = await shown(pilot, "Nothing yet: press L to like, c to comment.")
         footer = text.strip().splitlines()[-1]
-        assert "L Like" in footer and "R Refresh" in footer and "U Undo" in footer
+        assert "L Like" in footer  # the footer shows a day's keys; refresh and undo: help
         assert " l Like" not in footer
         # The old key does nothing; the new one records.
         await pilot.press("l")
@@ -86,6 +92,7 @@ async def test_remapped_keys_work_and_every_place_names_them(
         await pilot.press("L")
         await settle(pilot)
         assert [t.kind for t in queries.trail(store, "ada")] == ["like"]
+        await pilot.press("k")  # the like moved on to the next unread: back to it
         await pilot.press("L")
         await settle(pilot)
         await shown(pilot, "Already liked “Ada on engines”. Press U to undo it.")

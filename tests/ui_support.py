@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
-from textual.worker import WorkerCancelled
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from trailtui.ui.app import TrailApp
 from trailtui.ui.screens.contacts_editor import ContactsEditor
@@ -48,10 +48,14 @@ async def settle(pilot: Pilot[None]) -> None:
     (a finished worker's message may start another: wait for that one too)."""
     app = pilot.app
     while True:
-        # An exclusive worker cancelled by its successor is normal: wait on.
-        with contextlib.suppress(WorkerCancelled):
+        # An exclusive worker cancelled by its successor is normal, and a failed
+        # one is the app's to report (tests read what it told): wait on.
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await app.workers.wait_for_complete()
         await pilot.pause()
+        main = getattr(app, "main", None)
+        if isinstance(main, MainScreen) and main.start_up_pending:
+            continue  # the start-up refresh is asked for once the feed is painted
         if all(worker.is_finished for worker in app.workers):
             return
 

@@ -370,6 +370,7 @@ KEYMAP_ACTIONS = (
     "people.down",
     "people.up",
     "timeline.close",
+    "filter.close",
     "editor.save",
     "editor.next_problem",
     "editor.close",

@@ -22,6 +22,7 @@ from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from trailtui.clock import now
@@ -39,6 +40,7 @@ from trailtui.ui.messages import (
     ContactsReloaded,
     ContactsWriteFailed,
     ContactsWritten,
+    CopyText,
     OpenLink,
     RefreshFinished,
     RefreshProgress,
@@ -108,6 +110,8 @@ class TrailApp(ReportsFailures, App[None]):
         self.reloads = 0  # contacts reloads handled this session
         self._theme_applied: str | None = None
         self._starter_for_editor: ContactsChange | None = None
+        self.refresh_every = workspace.refresh_every  # seconds between background refreshes
+        self._refresh_timer: Timer | None = None
         self._start_theme = workspace.chosen_theme()  # read here, before the UI runs
 
     def get_default_screen(self) -> Screen[None]:
@@ -118,6 +122,7 @@ class TrailApp(ReportsFailures, App[None]):
         self.apply_settings(self._start_theme)
         self.theme_changed_signal.subscribe(self, self._theme_picked)
         self.set_interval(self.watch_every, self.check_contacts_file)
+        self._refresh_timer = self.set_interval(self.refresh_every, self.refresh_due)
         workspace = self.workspace
         if not workspace.contacts_exist and not workspace.demo:
             from trailtui.ui.screens.welcome import WelcomeScreen
@@ -131,8 +136,8 @@ class TrailApp(ReportsFailures, App[None]):
                 timeout=15,
                 markup=False,
             )
-        if workspace.has_contacts:
-            self.refresher.request(force=False, by_user=False)
+        # The start-up refresh is asked for by the main screen once the cached
+        # feed is on screen: painting it first is what a launch is judged by.
 
     async def on_unmount(self) -> None:
         await self.refresher.stop()  # its downloads and worker processes end with the app
@@ -180,8 +185,13 @@ class TrailApp(ReportsFailures, App[None]):
     # ---- settings from contacts.yaml ------------------------------------
 
     def apply_settings(self, theme: str | None = None) -> None:
-        """Key overrides and theme from `settings:`; a bad theme name is reported."""
+        """Key overrides, refresh interval and theme from `settings:`; a bad theme
+        name is reported."""
         self.set_keymap(self.workspace.keymap)
+        if self._refresh_timer is not None and self.refresh_every != self.workspace.refresh_every:
+            self._refresh_timer.stop()
+            self.refresh_every = self.workspace.refresh_every
+            self._refresh_timer = self.set_interval(self.refresh_every, self.refresh_due)
         theme = theme or self.workspace.file_theme
         if theme and theme != self.theme:
             if theme in self.available_themes:
@@ -285,6 +295,11 @@ class TrailApp(ReportsFailures, App[None]):
 
     # ---- refreshing -----------------------------------------------------
 
+    def refresh_due(self) -> None:
+        """Every `settings.refresh_every`: fetch the feeds that are due, quietly."""
+        if self.workspace.has_contacts:
+            self.refresher.request(force=False, by_user=False)
+
     @on(RefreshRequested)
     def refresh_requested(self, message: RefreshRequested) -> None:
         self.refresher.request(force=message.force, by_user=message.by_user)
@@ -364,6 +379,29 @@ class TrailApp(ReportsFailures, App[None]):
                 timeout=10,
                 markup=False,
             )
+
+    # ---- the clipboard ------------------------------------------------------
+
+    @on(CopyText)
+    def copy_requested(self, message: CopyText) -> None:
+        self.copy_to_clipboard(message.text)  # OSC 52: the terminal may or may not take it
+        self.copy_with_tool(message.text, message.what)
+
+    @work(thread=True, group="copy", exit_on_error=False)
+    def copy_with_tool(self, text: str, what: str) -> None:
+        from trailtui.clipboard import copy_with_tool
+
+        copied = copy_with_tool(text)
+        if get_current_worker().is_cancelled:
+            return
+        if copied.ok:
+            told = f"Copied {what} (with {copied.tool}, and sent to the terminal's clipboard)."
+        else:
+            told = (
+                f"Sent {what} to the terminal's clipboard (OSC 52), if your terminal allows it; "
+                f"no system clipboard took it: {copied.problem}."
+            )
+        self.call_from_thread(self.notify, told, timeout=5, markup=False)
 
     # ---- editing ---------------------------------------------------------
 

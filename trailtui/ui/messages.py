@@ -107,3 +107,13 @@ class OpenLink(Message):
     """Open an entry's link in the browser (only http, https and mailto are opened)."""
 
     url: str | None
+
+
+@dataclass
+class CopyText(Message):
+    """Put text on the clipboard: the terminal's (OSC 52) and the system's
+    tool where one exists; the app says which took it. `what` names it
+    ("the link")."""
+
+    text: str
+    what: str

@@ -4,6 +4,11 @@ A line widget (Textual's line API): only the lines on screen are drawn, so
 a long feed costs what a short one does, and the title column always takes
 the rest of the width. Feed text is drawn as plain text, never markup, with
 cleaned and its width steadied (`safety.shown`) so every terminal lines it up.
+
+The rows are pages of the whole history: the screen appends the next page
+when `NeedMore` asks (the cursor or the scroll near the end), and puts what
+a refresh brought in its place (`insert_entries`) without moving the
+selection or what is on screen.
 """
 
 from __future__ import annotations
@@ -27,6 +32,22 @@ WHEN_WIDTH = 6
 WHO_WIDTH = 18  # at most; a narrow pane gives the title more room
 UNREAD_MARK = "● "
 READ_MARK = "  "
+STAR_MARK = "★"
+# The user's own trail on a post, one narrow symbol per kind (in this order).
+TRAIL_MARKS = {
+    "like": "♥",
+    "comment": "✎",
+    "share": "↗",
+    "endorse": "✓",
+    "help": "✚",
+    "thanks": "✿",
+    "report_back": "↩",
+    "intro": "⇄",
+    "note": "•",
+    "reached_out": "☎",
+}
+MARKS_WIDTH = 3  # the star and two trail marks; more are cut with "…"
+NEAR_END = 2  # screens: closer than this to the last row asks for more
 
 
 def when_text(timestamp: int, today: datetime) -> str:
@@ -37,6 +58,21 @@ def when_text(timestamp: int, today: datetime) -> str:
     if moment.year == today.year:
         return moment.strftime("%b %d")
     return moment.strftime("%Y")
+
+
+def _order_key(entry: EntryRecord) -> tuple[int, int]:
+    """The merged feed's order, newest first, as a sort key."""
+    return (-entry.sort_ts, -entry.id)
+
+
+def marks_text(entry: EntryRecord) -> str:
+    """The row's marks: ★ starred, then the user's own trail (♥ liked, ✎ commented…)."""
+    marks = (STAR_MARK if entry.starred else "") + "".join(
+        TRAIL_MARKS.get(kind, "·") for kind in entry.marks
+    )
+    if len(marks) > MARKS_WIDTH:
+        marks = marks[: MARKS_WIDTH - 1] + "…"
+    return marks.ljust(MARKS_WIDTH)
 
 
 def who_width(width: int) -> int:
@@ -56,6 +92,7 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
         "feed-list--unread",
         "feed-list--read",
         "feed-list--meta",
+        "feed-list--match",
     }
 
     DEFAULT_CSS = """
@@ -72,6 +109,10 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
     }
     FeedList > .feed-list--meta {
         color: $text-muted;
+    }
+    FeedList > .feed-list--match {
+        color: $text-accent;
+        text-style: bold underline;
     }
     FeedList > .feed-list--cursor {
         background: $block-cursor-blurred-background;
@@ -94,6 +135,16 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
         def control(self) -> FeedList:
             return self.feed_list
 
+    @dataclass
+    class NeedMore(Message):
+        """The cursor or the scroll is near the last row: the next page, please."""
+
+        feed_list: FeedList
+
+        @property
+        def control(self) -> FeedList:
+            return self.feed_list
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: list[EntryRecord] = []
@@ -103,6 +154,10 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
         self.moved = False  # the user has moved the cursor (until then it stays on the newest)
         self._lines: dict[tuple[int, bool, int], Strip] = {}
         self._announced: int | None = None
+        self.has_more = False  # older entries exist beyond the last row
+        self._asked_more = False
+        # Search results: character spans of the title to highlight, by entry id.
+        self.highlights: dict[int, tuple[tuple[int, int], ...]] = {}
 
     # ---- what is shown ---------------------------------------------------
 
@@ -117,10 +172,8 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
         current = self.current if self.moved else None
         keep = keep if keep is not None and self.moved else (current.id if current else None)
         self.rows = list(entries)
-        self.entries = {entry.id: entry for entry in entries}
-        self._index = {entry.id: index for index, entry in enumerate(entries)}
-        self._lines.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
+        self._reindex()
+        self._asked_more = False
         if keep is not None and keep in self._index:
             self.cursor = self._index[keep]
         elif not self.moved:
@@ -131,15 +184,80 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
         self._follow_cursor()
 
+    def append_entries(self, entries: list[EntryRecord]) -> None:
+        """The next page, below the last row (entries already shown are skipped)."""
+        fresh = [entry for entry in entries if entry.id not in self._index]
+        self.rows.extend(fresh)
+        self._reindex()
+        self._asked_more = False
+        self.refresh()
+        self._ask_more_if_near_end()
+
+    def insert_entries(self, entries: list[EntryRecord]) -> int:
+        """What a refresh brought, each in its place in the order (newest
+        first): the selection stays on its entry and the rows on screen stay
+        where they are (until the user moves, the cursor stays on the newest).
+        An entry older than the last row waits for its page. Returns how many
+        were put in."""
+        fresh = [entry for entry in entries if entry.id not in self._index]
+        if self.has_more and self.rows:
+            last = _order_key(self.rows[-1])
+            fresh = [entry for entry in fresh if _order_key(entry) < last]
+        if not fresh:
+            return 0
+        selected = self.current
+        top = self.scroll_offset.y
+        top_entry = self.rows[top] if 0 <= top < len(self.rows) else None
+        self.rows = sorted([*self.rows, *fresh], key=_order_key)
+        self._reindex()
+        if not self.moved:
+            self.cursor = 0
+            self._follow_cursor()
+        else:
+            if selected is not None:
+                self.cursor = self._index[selected.id]
+                self._announced = selected.id
+            if self.is_mounted and top_entry is not None:
+                self.scroll_to(y=self._index[top_entry.id], animate=False, immediate=True)
+        self.refresh()
+        return len(fresh)
+
+    def _reindex(self) -> None:
+        self.entries = {entry.id: entry for entry in self.rows}
+        self._index = {entry.id: index for index, entry in enumerate(self.rows)}
+        self._lines.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
+
+    def index_of(self, entry_id: int) -> int | None:
+        return self._index.get(entry_id)
+
+    def update_entry(self, entry_id: int, **changes: object) -> EntryRecord | None:
+        """Show an entry changed (read, starred, marks); the new record, if it is listed."""
+        index = self._index.get(entry_id)
+        if index is None:
+            return None
+        entry = replace(self.rows[index], **changes)  # type: ignore[arg-type]
+        if entry != self.rows[index]:
+            self.rows[index] = self.entries[entry_id] = entry
+            self.refresh_line(index)
+        return entry
+
     def mark_read(self, entry_id: int, read: bool = True) -> bool:
         """Show an entry as (un)read; whether that changed anything."""
         index = self._index.get(entry_id)
         if index is None or self.rows[index].read == read:
             return False
-        entry = replace(self.rows[index], read=read)
-        self.rows[index] = self.entries[entry_id] = entry
-        self.refresh_line(index)
+        self.update_entry(entry_id, read=read)
         return True
+
+    def next_unread(self, step: int = 1) -> int | None:
+        """The index of the next (step 1) or previous (-1) unread row from the cursor."""
+        index = self.cursor + step
+        while 0 <= index < len(self.rows):
+            if not self.rows[index].read:
+                return index
+            index += step
+        return None
 
     def refresh_line(self, index: int) -> None:
         self._lines = {key: line for key, line in self._lines.items() if key[0] != index}
@@ -188,6 +306,20 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
                 immediate=True,
             )
         self._announce()
+        self._ask_more_if_near_end()
+
+    def _ask_more_if_near_end(self) -> None:
+        if not self.has_more or self._asked_more:
+            return
+        page = max(1, self.scrollable_content_region.height)
+        last_seen = max(self.cursor, self.scroll_offset.y + page)
+        if last_seen >= len(self.rows) - NEAR_END * page:
+            self._asked_more = True
+            self.post_message(self.NeedMore(self))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._ask_more_if_near_end()
 
     def _announce(self) -> None:
         current = self.current
@@ -245,6 +377,11 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
             shown(entry.contact_name, one_line=True), style=text_style + Style(italic=entry.read)
         )
         who.truncate(who_width(width), overflow="ellipsis", pad=True)
+        title = Text(shown(entry.title, one_line=True), style=text_style)
+        for start, end in self.highlights.get(entry.id, ()):
+            title.stylize(
+                self.get_component_rich_style("feed-list--match", partial=True), start, end
+            )
         line = Text.assemble(
             " ",
             (when_text(entry.sort_ts, today).ljust(WHEN_WIDTH), meta),
@@ -252,7 +389,9 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
             who,
             " ",
             (READ_MARK if entry.read else UNREAD_MARK, Style(bold=True)),
-            (shown(entry.title, one_line=True), text_style),
+            (marks_text(entry), meta),
+            " ",
+            title,
             no_wrap=True,
             end="",
         )
