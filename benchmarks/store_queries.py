@@ -40,6 +40,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 
+from trailtui.feeds.refresh import refresh
 from trailtui.store import Store, ingest, migrations, open_store, queries, search, writes
 from trailtui.store.ingest import FeedUpdate
 from trailtui.store.records import EntryFilter, PageCursor
@@ -84,6 +85,7 @@ def query_figures(store: Store, runs: int) -> dict[str, dict[str, float]]:
     middle = PageCursor.of(deep[-1])
     figures = {
         "first page": timed(runs, lambda: queries.merged_feed(store, limit=PAGE)),
+        f"first page of {queries.DEFAULT_PAGE:,}": timed(runs, lambda: queries.merged_feed(store)),
         "next page (keyset)": timed(
             runs, lambda: queries.merged_feed(store, limit=PAGE, older_than=middle)
         ),
@@ -178,7 +180,10 @@ def corpus_entries(root: Path) -> Iterator[list[tuple[str, list[Any]]]]:
 
     out = root / "corpus"
     subprocess.run(
-        [sys.executable, str(HERE / "make_corpus.py"), "--out", str(out), "--escapes", "entity"],
+        [
+            *(sys.executable, str(HERE / "make_corpus.py"), "--out", str(out)),
+            *("--feeds", "200", "--entries", "50", "--escapes", "entity"),
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -188,12 +193,13 @@ def corpus_entries(root: Path) -> Iterator[list[tuple[str, list[Any]]]]:
     yield feeds
 
 
-def ingest_once(root: Path, feeds: list[tuple[str, list[Any]]], indexed: bool, n: int) -> float:
-    path = root / f"ingest-{n}.sqlite3"
-    store = open_store(f"sqlite:///{path}")
+def new_database(root: Path, name: str, urls: list[str], indexed: bool) -> Store:
+    """A new database with one contact per feed; `indexed=False`: the search
+    index and its triggers dropped (what trailtui did before schema 4)."""
+    store = open_store(f"sqlite:///{root / name}")
     rows = [
         {"id": f"p{i}", "name": f"P {i}", "data": {}, "feeds": [[url, None, False]]}
-        for i, (url, _) in enumerate(feeds)
+        for i, url in enumerate(urls)
     ]
     sync_rows(store, rows)
     if not indexed:
@@ -201,35 +207,61 @@ def ingest_once(root: Path, feeds: list[tuple[str, list[Any]]], indexed: bool, n
             for trigger in ("insert", "update", "delete"):
                 connection.exec_driver_sql(f"DROP TRIGGER {migrations.SEARCH_TABLE}_{trigger}")
             connection.exec_driver_sql(f"DROP TABLE {migrations.SEARCH_TABLE}")
+    return store
+
+
+def ingest_once(root: Path, feeds: list[tuple[str, list[Any]]], indexed: bool, n: int) -> float:
+    """Store the parsed corpus as a refresh's workers do (4 feeds a transaction)."""
+    store = new_database(root, f"ingest-{n}.sqlite3", [url for url, _ in feeds], indexed)
     with store.read() as session:
         ids = {url: i for i, url in session.execute(text("SELECT id, url FROM feed"))}
     update = FeedUpdate(fetched_at=NOW, status=200, error=None, next_fetch_at=NOW, succeeded=True)
     batch = [(ids[url], update, entries) for url, entries in feeds]
     started = time.perf_counter()
-    for i in range(0, len(batch), 4):  # as a refresh's workers store: 4 feeds a transaction
+    for i in range(0, len(batch), 4):
         ingest.store_fetches(store, batch[i : i + 4])
     elapsed = time.perf_counter() - started
     store.close()
-    for leftover in root.glob(f"ingest-{n}.sqlite3*"):
-        leftover.unlink()
     return elapsed
 
 
-def ingest_figures(rounds: int) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as tmp, corpus_entries(Path(tmp)) as feeds:
-        root = Path(tmp)
-        times: dict[bool, list[float]] = {True: [], False: []}
-        for n in range(rounds):
-            for indexed in (n % 2 == 0, n % 2 != 0):  # the order alternates
-                times[indexed].append(ingest_once(root, feeds, indexed, n))
-    with_index = statistics.median(times[True])
-    without = statistics.median(times[False])
+def refresh_once(root: Path, urls: list[str], indexed: bool, n: int) -> float:
+    """A whole first refresh of the corpus's files (fetch, parse, store), its
+    workers forked, as `trailtui fetch` runs it."""
+    store = new_database(root, f"refresh-{n}.sqlite3", urls, indexed)
+    started = time.perf_counter()
+    report = refresh(store, force=True, start_method="fork")
+    elapsed = time.perf_counter() - started
+    assert not report.failures, report.failures[:3]
+    store.close()
+    return elapsed
+
+
+def compare(rounds: int, once: Callable[[bool, int], float]) -> dict[str, float]:
+    """With and without the index, rounds alternating which goes first: medians."""
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for n in range(rounds):
+        for indexed in (n % 2 == 0, n % 2 != 0):
+            times[indexed].append(once(indexed, n))
+    with_index, without = statistics.median(times[True]), statistics.median(times[False])
     return {
-        "entries": sum(len(entries) for _, entries in feeds),
         "with_index_s": round(with_index, 3),
         "without_index_s": round(without, 3),
         "ratio": round(with_index / without, 3),
     }
+
+
+def ingest_figures(rounds: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp, corpus_entries(Path(tmp)) as feeds:
+        root = Path(tmp)
+        urls = sorted((root / "corpus" / "feeds").iterdir())
+        return {
+            "entries": sum(len(entries) for _, entries in feeds),
+            "store only": compare(rounds, lambda i, n: ingest_once(root, feeds, i, n)),
+            "first refresh": compare(
+                rounds, lambda i, n: refresh_once(root, [u.as_uri() for u in urls], i, n)
+            ),
+        }
 
 
 def main() -> None:
@@ -243,24 +275,29 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--ingest-rounds", type=int, default=6)
     parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--skip-queries", action="store_true")
     parser.add_argument("--plans", action="store_true", help="print EXPLAIN QUERY PLAN")
     parser.add_argument("--json", type=Path, default=HERE / "results-store-queries.json")
     args = parser.parse_args()
-    store = open_store(f"sqlite:///{database(args.dir)}")
-    if args.plans:
-        query_plans(store)
-    results: dict[str, Any] = {"queries": query_figures(store, args.runs)}
-    store.close()
-    print(f"{'query':40} {'p50 ms':>8} {'p95 ms':>8}")
-    for name, figure in results["queries"].items():
-        print(f"{name:40} {figure['p50_ms']:8.2f} {figure['p95_ms']:8.2f}")
+    results: dict[str, Any] = {}
+    if not args.skip_queries:
+        store = open_store(f"sqlite:///{database(args.dir)}")
+        if args.plans:
+            query_plans(store)
+        results["queries"] = query_figures(store, args.runs)
+        store.close()
+        print(f"{'query':40} {'p50 ms':>8} {'p95 ms':>8}")
+        for name, figure in results["queries"].items():
+            print(f"{name:40} {figure['p50_ms']:8.2f} {figure['p95_ms']:8.2f}")
     if not args.skip_ingest:
         results["ingest"] = ingest_figures(args.ingest_rounds)
-        figure = results["ingest"]
-        print(
-            f"ingest of {figure['entries']} entries: {figure['with_index_s']} s with the index, "
-            f"{figure['without_index_s']} s without (x{figure['ratio']})"
-        )
+        figures = results["ingest"]
+        for name in ("store only", "first refresh"):
+            figure = figures[name]
+            print(
+                f"{name}, {figures['entries']:,} entries: {figure['with_index_s']} s with the "
+                f"search index, {figure['without_index_s']} s without (x{figure['ratio']})"
+            )
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 

@@ -15,7 +15,16 @@ from sqlalchemy import text
 from trailtui.contacts import load_contacts
 from trailtui.contacts.rows import sync_contacts
 from trailtui.feeds.refresh import refresh
-from trailtui.store import Store, StoreError, migrations, open_store, queries, search, writes
+from trailtui.store import (
+    Store,
+    StoreError,
+    ingest,
+    migrations,
+    open_store,
+    queries,
+    search,
+    writes,
+)
 from trailtui.store.plaintext import html_text
 from trailtui.store.records import EntryFilter, SearchHit
 from trailtui.store.search import SearchSyntaxError
@@ -280,11 +289,15 @@ def test_hostile_text_is_indexed_as_text(store: Store) -> None:
 
 
 def test_html_text_keeps_words_drops_markup() -> None:
-    assert html_text("<p>Hello <b>wo</b>rld</p><p>next</p>") == "Hello world next"
-    assert html_text('<img alt="x" src="y"><br/>a&nbsp;b &lt;c&gt;') == "a b <c>"
-    assert html_text("<ul><li>one</li><li>two</li></ul>") == "one two"
+    def words(fragment: str) -> list[str]:
+        return html_text(fragment).split()
+
+    assert words("<p>Hello <b>wo</b>rld</p><p>next</p>") == ["Hello", "world", "next"]
+    assert words('<img alt="x" src="y"><br/>a&nbsp;b &lt;c&gt;') == ["a", "b", "<c>"]
+    assert words("<ul><li>one</li><li>two</li></ul>") == ["one", "two"]
+    assert words("<P>Up<BR>per <SCRIPT>x()</SCRIPT>case</P>") == ["Up", "per", "case"]
     assert html_text("plain, 1 < 2") == "plain, 1 < 2"
-    assert html_text("<!-- note -->text") == "text"
+    assert html_text("<!-- a <b> note -->text") == "text"
 
 
 def test_a_second_ingest_reindexes_changed_entries(store: Store) -> None:
@@ -302,6 +315,19 @@ def test_a_second_ingest_reindexes_changed_entries(store: Store) -> None:
     writes.set_starred(store, hit.entry.id, True)
     writes.set_read_ids(store, [hit.entry.id], True)
     assert titles(search.search(store, "roses")) == ["Gardening in November"]
+
+
+def test_many_new_entries_are_stored_and_indexed_row_by_row(store: Store) -> None:
+    """New entries go in many to a statement: each keeps its own values."""
+    count = 2 * ingest.INSERT_ROWS + 1
+    posts = [post(f"many-{n}", f"Heron {n}", AT - n, f"<p>word{n}x</p>") for n in range(count)]
+    store_posts(store, DI, posts)
+    for n in (0, ingest.INSERT_ROWS - 1, ingest.INSERT_ROWS, count - 1):
+        (hit,) = search.search(store, f"word{n}x")
+        assert hit.entry.title == f"Heron {n}" and hit.entry.sort_ts == AT - n
+        assert hit.entry.link == f"https://example.org/many-{n}"
+    assert len(search.search(store, "heron", limit=500)) == count
+    assert indexed_ids(store) == entry_ids(store) and search_index_is_sound(store)
 
 
 def test_deleted_entries_leave_the_index(store: Store) -> None:

@@ -7,8 +7,9 @@ paragraphs don't run together; inline ones vanish so `<b>wo</b>rd` stays one
 word. Attribute values (links, image names) are never text.
 
 SQLite's triggers call `index_text` as INDEX_TEXT_FUNCTION (registered on
-every connection by `store.db`), so it must stay deterministic: the same
-HTML, the same text.
+every connection by `store.db`, as deterministic: the same HTML, the same
+text). The index keeps its own copy of what it was given, so a change here
+leaves older rows sound; only a migration that re-indexes applies it to them.
 """
 
 from __future__ import annotations
@@ -20,30 +21,26 @@ INDEX_TEXT_FUNCTION = "trailtui_index_text"
 
 # Tags whose content is never text (nh3 already drops them; a guard).
 _HIDDEN = re.compile(r"<(script|style|template|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<(?:/?([a-zA-Z][a-zA-Z0-9]*)|!)[^>]*>")
-_INLINE = frozenset(
-    {
-        *("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i"),
-        *("ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup"),
-        *("time", "u", "var", "wbr"),
-    }
+_HIDDEN_START = re.compile(r"<(?:script|style|template|noscript)\b", re.IGNORECASE)
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span"
+    r"|strong|sub|sup|time|u|var|wbr)\b[^>]*>",
+    re.IGNORECASE,
 )
-_SPACES = re.compile(r"\s+")
-
-
-def _tag_gap(match: re.Match[str]) -> str:
-    name = match.group(1)
-    return "" if name is not None and name.lower() in _INLINE else " "
+_TAG = re.compile(r"<[/!]?[a-zA-Z][^>]*>|<!--.*?-->", re.DOTALL)
 
 
 def html_text(fragment: str) -> str:
-    """The words of an HTML fragment: tags out, entities decoded, one space
-    between words."""
+    """The words of an HTML fragment: tags out, entities decoded. Its
+    whitespace is left as it comes (the index does not care; an excerpt
+    folds its own)."""
     if "<" in fragment:
-        fragment = _TAG.sub(_tag_gap, _HIDDEN.sub(" ", fragment))
+        if _HIDDEN_START.search(fragment):
+            fragment = _HIDDEN.sub(" ", fragment)
+        fragment = _TAG.sub(" ", _INLINE_TAG.sub("", fragment))
     if "&" in fragment:
         fragment = html.unescape(fragment)
-    return _SPACES.sub(" ", fragment).strip()
+    return fragment.strip()
 
 
 def index_text(content: str | None, summary: str | None) -> str:
@@ -52,5 +49,5 @@ def index_text(content: str | None, summary: str | None) -> str:
     if isinstance(content, str) and content:
         return html_text(content)
     if isinstance(summary, str):
-        return _SPACES.sub(" ", summary).strip()
+        return summary.strip()
     return ""

@@ -323,7 +323,7 @@ def excerpt(body: str, terms: Sequence[Term]) -> tuple[str, tuple[tuple[int, int
     if end < len(body):
         cut = body.rfind(" ", start, end)
         end = cut if cut > start else end
-    text = body[start:end].strip()
+    text = _SPACES.sub(" ", body[start:end]).strip()
     lead = "…" if start > 0 else ""
     tail = "…" if end < len(body) else ""
     found = tuple((a + len(lead), b + len(lead)) for a, b in spans(text, terms))
@@ -343,6 +343,7 @@ def _first_match(body: str, terms: Sequence[Term]) -> int | None:
     return None
 
 
+_SPACES = re.compile(r"\s+")
 _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
