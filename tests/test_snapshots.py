@@ -112,7 +112,9 @@ def snap(snap_compare: SnapCompare, app: TrailApp, size: tuple[int, int], **kw: 
     return snap_compare(app, terminal_size=size, run_before=kw.pop("run_before", after()), **kw)
 
 
-@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
+@pytest.mark.parametrize(
+    "size", [(160, 48), (120, 36), (80, 24)], ids=["160x48", "120x36", "80x24"]
+)
 def test_the_demo(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     workspace = open_workspace(demo=True)
     try:
@@ -246,3 +248,75 @@ def test_hostile_titles_stay_literal_and_in_their_columns(snap_compare: SnapComp
         assert snap(snap_compare, TrailApp(workspace), (100, 24))
     finally:
         workspace.close()
+
+
+# ---- triage: the filter bar, search results, the filter screen, empty states ----
+
+TRIAGE_SIZES = pytest.mark.parametrize("size", [(160, 48), (80, 24)], ids=["160x48", "80x24"])
+
+
+def triage_snap(snap_compare: SnapCompare, size: tuple[int, int], *steps: Any) -> bool:
+    app, workspace = app_for(world(PEOPLE, FEEDS))
+    try:
+        return snap(snap_compare, app, size, run_before=after(*steps))
+    finally:
+        workspace.close()
+
+
+@TRIAGE_SIZES
+def test_the_filter_bar_and_its_counts(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    assert triage_snap(snap_compare, size, press("period"), press("U"))
+
+
+@TRIAGE_SIZES
+def test_search_results_highlighted(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    assert triage_snap(snap_compare, size, press("slash", *"looms", "enter"))
+
+
+@TRIAGE_SIZES
+def test_the_filter_screen(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    assert triage_snap(snap_compare, size, press("f"))
+
+
+@TRIAGE_SIZES
+def test_all_caught_up(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    assert triage_snap(
+        snap_compare,
+        size,
+        press("U"),
+        press("x"),
+        press("x"),
+        press("x"),
+        press("x"),
+        press("U", "U"),
+    )
+
+
+@TRIAGE_SIZES
+def test_nothing_matches_the_filter(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    # Starred only, and nothing is starred.
+    assert triage_snap(snap_compare, size, press("f"), press("down", "enter", "escape"))
+
+
+@TRIAGE_SIZES
+def test_nothing_matches_the_search(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    assert triage_snap(snap_compare, size, press("slash", *"zeppelin", "enter"))
+
+
+@TRIAGE_SIZES
+def test_a_person_with_no_feed(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    async def cy_chosen(pilot: Pilot[None]) -> None:
+        from trailtui.ui.screens.main import MainScreen
+
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        screen.show_person("cy-offline")
+
+    assert triage_snap(snap_compare, size, cy_chosen)
+
+
+@TRIAGE_SIZES
+def test_the_panel_brought_back_on_a_narrow_screen(
+    snap_compare: SnapCompare, size: tuple[int, int]
+) -> None:
+    assert triage_snap(snap_compare, size, press("v"))
