@@ -16,6 +16,7 @@ class Kind(StrEnum):
     INTRO = "intro"
     NOTE = "note"
     REACHED_OUT = "reached_out"  # a call, a message, a meeting: no post needed
+    SNOOZE = "snooze"  # not now: `text` holds the date it ends (not a touch)
 
     @property
     def past(self) -> str:
@@ -25,8 +26,8 @@ class Kind(StrEnum):
     @property
     def is_touch(self) -> bool:
         """Whether it counts as keeping in touch (resets the cadence). A private
-        note about someone does not."""
-        return self is not Kind.NOTE
+        note about someone does not, nor does a snooze (it only moves the due date)."""
+        return self not in (Kind.NOTE, Kind.SNOOZE)
 
     @property
     def about_person(self) -> bool:
@@ -41,7 +42,9 @@ class Kind(StrEnum):
         return self in _REPEATING
 
 
-_REPEATING = frozenset({Kind.COMMENT, Kind.NOTE, Kind.REPORT_BACK, Kind.INTRO, Kind.REACHED_OUT})
+_REPEATING = frozenset(
+    {Kind.COMMENT, Kind.NOTE, Kind.REPORT_BACK, Kind.INTRO, Kind.REACHED_OUT, Kind.SNOOZE}
+)
 
 _ABOUT_PERSON = frozenset(
     {
@@ -52,6 +55,7 @@ _ABOUT_PERSON = frozenset(
         Kind.INTRO,
         Kind.NOTE,
         Kind.REACHED_OUT,
+        Kind.SNOOZE,
     }
 )
 
@@ -66,6 +70,7 @@ _PAST = {
     Kind.INTRO: "introduced",
     Kind.NOTE: "noted",
     Kind.REACHED_OUT: "reached out",
+    Kind.SNOOZE: "snoozed",
 }
 
 

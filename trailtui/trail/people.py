@@ -13,8 +13,7 @@ from enum import StrEnum
 from trailtui.store import Store, queries
 from trailtui.store.people import Tally, tallies, whole_trail
 from trailtui.store.records import ContactRecord, TrailRecord
-from trailtui.trail.cadence import DAY, TOUCH_KINDS, Health, Rhythm
-from trailtui.trail.service import contact_rhythm
+from trailtui.trail.cadence import DAY, SNOOZE_KIND, TOUCH_KINDS, Health, Rhythm, contact_rhythm
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def matching(people: Iterable[Person], text: str) -> list[Person]:
 def _person(contact: ContactRecord, tally: Tally, at: int) -> Person:
     return Person(
         contact=replace(contact, feed_count=tally.feed_count),
-        rhythm=contact_rhythm(contact, tally.last_touch_at, at),
+        rhythm=contact_rhythm(contact, tally.last_touch_at, at, snoozed=tally.snoozed),
         feed_count=tally.feed_count,
         unread=tally.unread,
         last_trail_kind=tally.last_trail_kind,
@@ -111,7 +110,7 @@ def _person(contact: ContactRecord, tally: Tally, at: int) -> Person:
 
 def people(store: Store, *, at: int, order: Order = Order.DUE) -> list[Person]:
     """Every current contact, with or without feeds or trails, in `order`."""
-    found = tallies(store, touch_kinds=TOUCH_KINDS)
+    found = tallies(store, touch_kinds=TOUCH_KINDS, snooze_kind=SNOOZE_KIND)
     listed = [_person(c, found.get(c.id, Tally()), at) for c in queries.contacts(store)]
     return sort_people(listed, order)
 
@@ -121,7 +120,7 @@ def person(store: Store, contact_id: str, *, at: int) -> Person | None:
     contact = queries.contact(store, contact_id)
     if contact is None or contact.archived:
         return None
-    found = tallies(store, touch_kinds=TOUCH_KINDS, contact_id=contact_id)
+    found = tallies(store, touch_kinds=TOUCH_KINDS, contact_id=contact_id, snooze_kind=SNOOZE_KIND)
     return _person(contact, found.get(contact_id, Tally()), at)
 
 

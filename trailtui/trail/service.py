@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
 
 from trailtui.store import Store, queries, writes
 from trailtui.store.db import now
-from trailtui.store.people import contact_feeds
+from trailtui.store.people import contact_feeds, snoozes
 from trailtui.store.records import ContactRecord, EngagementRecord, FeedHealth, TrailWrite
-from trailtui.trail.cadence import TOUCH_KINDS, Rhythm, rhythm
+from trailtui.trail.cadence import SNOOZE_KIND, TOUCH_KINDS, Rhythm, contact_rhythm
 from trailtui.trail.kinds import Kind
 
 RECENT_TRAIL = 8
@@ -35,34 +34,12 @@ def contact_card(store: Store, contact_id: str, *, at: int | None = None) -> Con
     return ContactCard(
         contact=record,
         trail=queries.trail(store, contact_id, limit=RECENT_TRAIL),
-        rhythm=contact_rhythm(record, touched, stamp),
+        rhythm=contact_rhythm(
+            record, touched, stamp, snoozed=snoozes(store, SNOOZE_KIND, contact_id).get(contact_id)
+        ),
         at=stamp,
         feeds=tuple(contact_feeds(store, contact_id)),
     )
-
-
-def contact_rhythm(contact: ContactRecord, touched: int | None, at: int) -> Rhythm:
-    """Where a contact stands, from its last touch. Its cadence is the one
-    synced from the contacts file, which already resolved its own, else its
-    tier's (`settings.tier_cadences`), else `settings.default_cadence`."""
-    return rhythm(
-        touched,
-        contact.cadence_seconds,
-        at,
-        overdue_seconds=contact.overdue_seconds,
-        snooze_until=_start_of_day(contact.snooze_until),
-    )
-
-
-def _start_of_day(iso_date: str | None) -> int | None:
-    """Local midnight at the start of a YYYY-MM-DD date (a snooze ends then)."""
-    if not iso_date:
-        return None
-    try:
-        day = date.fromisoformat(iso_date)
-    except ValueError:
-        return None
-    return int(datetime.combine(day, time()).timestamp())
 
 
 def leave_trail(
