@@ -54,8 +54,8 @@ async def settle(pilot: Pilot[None]) -> None:
             await app.workers.wait_for_complete()
         await pilot.pause()
         main = getattr(app, "main", None)
-        if isinstance(main, MainScreen) and main.start_up_pending:
-            continue  # the start-up refresh is asked for once the feed is painted
+        if isinstance(main, MainScreen) and main.settling:
+            continue  # the start-up refresh, the panel following the cursor
         if all(worker.is_finished for worker in app.workers):
             return
 

@@ -57,6 +57,7 @@ from trailtui.workspace import Workspace
 PAGE = 500  # entries read at a time: the first paint needs only a screenful
 NARROW = 100  # columns: below this the contact panel is hidden until asked for
 SEARCH_DELAY = 0.25  # seconds after the last key before searching
+PANEL_DELAY = 0.03  # seconds after the cursor stops before the panel shows its entry
 
 PROMPTS = {
     Kind.COMMENT: "Your comment on",
@@ -173,6 +174,8 @@ class MainScreen(TrailScreen[None]):
         self.empty_why: EmptyFeed | None = None
         self.names: dict[str, str] = {}  # contact id -> name, of the people shown so far
         self._search_timer: Timer | None = None
+        self._panel_timer: Timer | None = None
+        self.panel_pending = False  # the panel is about to show the entry under the cursor
         # A newer load replaces an older one still running (exclusive), but a
         # thread cannot be stopped: its answer may come last, and is ignored.
         self.loads = self.card_loads = 0
@@ -377,6 +380,12 @@ class MainScreen(TrailScreen[None]):
             self.workspace.has_contacts and self.loads_shown > 0 and not self.start_up_refresh_asked
         )
 
+    @property
+    def settling(self) -> bool:
+        """Something the screen will do by itself in a moment (the start-up
+        refresh, the panel following the cursor): tests wait for it."""
+        return self.start_up_pending or self.panel_pending
+
     def start_up_refresh(self) -> None:
         if self.workspace.has_contacts and not self.start_up_refresh_asked:
             self.start_up_refresh_asked = True
@@ -458,7 +467,12 @@ class MainScreen(TrailScreen[None]):
         elif entry.contact_id != self.showing_contact:
             self.showing_contact = entry.contact_id
             self.load_card(entry.contact_id)
-        self.show_panel()
+        # The panel follows a moment later: a held key moves the cursor
+        # without laying the panel out again for every row passed.
+        if self._panel_timer is not None:
+            self._panel_timer.stop()
+        self._panel_timer = self.set_timer(PANEL_DELAY, self.show_panel)
+        self.panel_pending = True
         self.show_match()
 
     def load_card(self, contact_id: str) -> None:
@@ -479,6 +493,7 @@ class MainScreen(TrailScreen[None]):
             self.show_filter_bar()
 
     def show_panel(self) -> None:
+        self.panel_pending = False
         card = self.card if self.card and self.card.contact.id == self.showing_contact else None
         self.panel.show_card(card, self.feed.current, keys_for(self, ["like", "comment"]))
 
