@@ -350,9 +350,11 @@ KEYMAP_ACTIONS = (
     "people",
     "timeline",
     "toggle_panel",
+    "snooze",
     # the whole app
     "quit",
     "command_palette",
+    "today",
     # the other screens
     "reader.close",
     "reader.open",
@@ -389,6 +391,14 @@ KEYMAP_ACTIONS = (
     "welcome.later",
     "welcome.next",
     "welcome.previous",
+    "today.stats",
+    "today.review",
+    "stats.close",
+    "review.close",
+    "review.down",
+    "review.up",
+    "review.apply",
+    "snooze.cancel",
 )
 _KEY = re.compile(r"^[^\s,]+(,[^\s,]+)*$")
 
