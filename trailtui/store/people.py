@@ -132,7 +132,7 @@ def snoozes(store: Store, snooze_kind: str, contact_id: str | None = None) -> di
     if contact_id is not None:
         newest = newest.where(ranked.c.contact_id == contact_id)
     with store.read() as session:
-        return {str(ident): str(text) for ident, text in session.execute(newest).tuples()}
+        return {str(ident): str(text) for ident, text in session.execute(newest)}
 
 
 @dataclass(frozen=True)
