@@ -427,3 +427,40 @@ async def test_a_refresh_lands_without_moving_the_selection_or_the_scroll(
         top = screen.feed.scroll_offset.y
         assert [entry.title for entry in screen.feed.rows[top : top + 10]] == on_screen
         await shown(pilot, "3 new entries arrived.")
+
+
+# ---- the other screens, from the feed ----------------------------------------
+
+
+async def test_people_then_enter_shows_that_persons_posts_and_card(
+    tagged: Path, tmp_path: Path
+) -> None:
+    from trailtui.ui.screens.people import PeopleScreen
+
+    async with running(tagged, tmp_path) as (app, pilot):
+        people = await opened(pilot, "p", PeopleScreen)
+        assert "Cy Offline" in screen_text(app)  # no feed, still listed
+        await pilot.press("slash", *"bo lind", "enter")
+        await settle(pilot)
+        main = main_screen(app)
+        assert titles(app) == ["Bo on looms", "Bo again"]
+        assert main.where.contact_id == "bo-lind"
+        await shown(pilot, "Showing person: Bo Lind")
+        assert people is not None
+
+
+async def test_enter_reads_the_post_and_esc_returns_to_the_same_row(
+    tagged: Path, tmp_path: Path
+) -> None:
+    from trailtui.ui.screens.reader import ReaderScreen
+
+    async with running(tagged, tmp_path) as (app, pilot):
+        await pilot.press("j", "j")
+        await opened(pilot, "enter", ReaderScreen)
+        text = await shown(pilot, "Body of post 2 by bo.")
+        assert "Bo on looms" in text and "Bo Lind" in text
+        assert read_in_db(app.workspace.store, "Bo on looms")  # reading it marks it read
+        await pilot.press("escape")
+        await settle(pilot)
+        current = main_screen(app).feed.current
+        assert current is not None and current.title == "Bo on looms"
