@@ -157,11 +157,35 @@ def standing(contact: ContactRecord, marks: Iterable[Mark], at: int) -> Rhythm:
     return contact_rhythm(contact, last_touch(listed), at, snoozed=app_snooze(listed))
 
 
-def snooze_date(days: int, at: int) -> str:
-    """The local date `days` days after the day of `at`: a snooze of 3, 7 or 14 days."""
-    return (datetime.fromtimestamp(at).date() + timedelta(days=days)).isoformat()
-
-
 def describe_snooze(snoozed_until: int) -> str:
     """'snoozed until Dec 08': how every view says it."""
     return datetime.fromtimestamp(snoozed_until).strftime("snoozed until %b %d")
+
+
+SNOOZE_CHOICES = (3, 7, 14)  # days, as the snooze prompt offers them
+
+
+def parse_snooze(text: str, at: int) -> str:
+    """A snooze as typed (`7`, `7d`, `2w`, or a date `2026-12-24`) → the local
+    date it ends, which must be after today. Raises ValueError with what to type."""
+    typed = text.strip().lower()
+    today = datetime.fromtimestamp(at).date()
+    days: int | None = None
+    if typed.isdigit():
+        days = int(typed)
+    elif typed[:-1].isdigit() and typed[-1:] in ("d", "w"):
+        days = int(typed[:-1]) * (7 if typed.endswith("w") else 1)
+    if days is not None:
+        if not 1 <= days <= 3660:
+            raise ValueError("a snooze lasts from 1 day to 10 years")
+        return (today + timedelta(days=days)).isoformat()
+    try:
+        day = date.fromisoformat(typed)
+    except ValueError:
+        raise ValueError(
+            f"expected a number of days (3, 7, 14), weeks (2w) or a date like "
+            f"{(today + timedelta(days=7)).isoformat()}"
+        ) from None
+    if day <= today:
+        raise ValueError(f"{day.isoformat()} is not after today: pick a later date")
+    return day.isoformat()

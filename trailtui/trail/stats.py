@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from trailtui.store import Store, queries
 from trailtui.store.people import TrailFact, active_trail
@@ -19,8 +20,17 @@ from trailtui.store.records import ContactRecord
 from trailtui.trail.cadence import DAY, TOUCH_KINDS, Health, Mark, standing
 from trailtui.trail.kinds import Kind
 
+if TYPE_CHECKING:
+    from trailtui.contacts.schema import ContactBook
+
 WEEKS = 12
 NO_TIER = "—"
+DEFAULT_GOAL = 3  # settings.daily_goal when there is no valid contacts file
+
+
+def goal_of(book: ContactBook | None) -> int:
+    """settings.daily_goal (the default without a valid contacts file)."""
+    return book.settings.daily_goal if book is not None else DEFAULT_GOAL
 
 
 def local_day(timestamp: int) -> date:

@@ -30,6 +30,7 @@ from trailtui.contacts.watch import FileWatch
 from trailtui.links import Opened, open_in_browser, open_link
 from trailtui.logs import log_to_file
 from trailtui.paths import display_path, tilde
+from trailtui.store import meta
 from trailtui.store.sync import SyncReport
 from trailtui.text import plural
 from trailtui.ui.errors import Failure, ReportsFailures, report_failure
@@ -55,6 +56,8 @@ from trailtui.workspace import Workspace
 
 WATCH_EVERY = 1.0  # seconds between looks at the contacts file
 NAVIGATION = {"down", "up", "page_down", "page_up", "first", "last"}
+VIEW_KEY = "view"  # trailtui_meta: the view last switched to, "today" or "feed"
+TODAY, FEED = "today", "feed"
 
 
 def editor_command() -> list[str]:
@@ -80,6 +83,13 @@ class TrailApp(ReportsFailures, App[None]):
             tooltip="Every command, by name (themes, import, keys…)",
             id="command_palette",
         ),
+        Binding(
+            "d",
+            "switch_view",
+            "Today/feed",
+            tooltip="Switch between Today (who to touch next) and the whole feed",
+            id="today",
+        ),
     ]
     FAILURES = {
         "contacts": Failure(
@@ -88,6 +98,7 @@ class TrailApp(ReportsFailures, App[None]):
         "refresh": Failure("The refresh failed", "Everything fetched before it is kept."),
         "open": Failure("Could not open the link"),
         "theme": Failure("Could not remember the theme", "It is in use until you quit."),
+        "view": Failure("Could not remember the view", "It is in use until you quit."),
     }
 
     def __init__(
@@ -96,7 +107,10 @@ class TrailApp(ReportsFailures, App[None]):
         *,
         watch_every: float = WATCH_EVERY,
         browser: Callable[[str], bool] = open_in_browser,
+        default_view: str = FEED,
     ) -> None:
+        """default_view: Today or the feed, when no view was switched to before
+        in this database (`trailtui` itself starts on Today)."""
         super().__init__()
         self.workspace = workspace
         self.sub_title = "demo" if workspace.demo else display_path(workspace.contacts_path)
@@ -113,6 +127,7 @@ class TrailApp(ReportsFailures, App[None]):
         self.refresh_every = workspace.refresh_every  # seconds between background refreshes
         self._refresh_timer: Timer | None = None
         self._start_theme = workspace.chosen_theme()  # read here, before the UI runs
+        self.start_view = meta.get(workspace.store, VIEW_KEY) or default_view
 
     def get_default_screen(self) -> Screen[None]:
         return self.main
@@ -136,6 +151,8 @@ class TrailApp(ReportsFailures, App[None]):
                 timeout=15,
                 markup=False,
             )
+        if self.start_view == TODAY and (workspace.contacts_exist or workspace.demo):
+            self.push_screen(self.today_screen())
         # The start-up refresh is asked for by the main screen once the cached
         # feed is on screen: painting it first is what a launch is judged by.
 
@@ -175,7 +192,66 @@ class TrailApp(ReportsFailures, App[None]):
         yield SystemCommand(
             "Messages", "Everything trailtui has told you this session", self.action_messages
         )
+        yield SystemCommand(
+            "Stats", "Your rhythm in pictures: trails per day, balance, tiers", self.action_stats
+        )
+        yield SystemCommand(
+            "Weekly review",
+            "Who was touched, who keeps being skipped (loosen, move, retire), open drafts",
+            self.action_review,
+        )
         yield from super().get_system_commands(screen)
+
+    # ---- Today and the feed ---------------------------------------------------
+
+    def today_screen(self) -> Screen[None]:
+        from trailtui.ui.screens.today import TodayScreen
+
+        return TodayScreen(self.workspace)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_view":
+            from trailtui.ui.screens.today import TodayScreen
+
+            return isinstance(self.screen, MainScreen | TodayScreen)
+        return True
+
+    def action_switch_view(self) -> None:
+        """Today ⇄ the feed; the one switched to is where the next start opens."""
+        from trailtui.ui.screens.today import TodayScreen
+
+        if isinstance(self.screen, TodayScreen):
+            self.pop_screen()
+            view = FEED
+        elif isinstance(self.screen, MainScreen):
+            self.push_screen(self.today_screen())
+            view = TODAY
+        else:
+            return
+        self.start_view = view
+        self.remember_view(view)
+
+    @work(thread=True, group="view", exit_on_error=False)
+    def remember_view(self, view: str) -> None:
+        meta.put(self.workspace.store, {VIEW_KEY: view})
+
+    def action_stats(self) -> None:
+        from trailtui.ui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen(self.workspace))
+
+    def action_review(self) -> None:
+        from trailtui.ui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(self.workspace))
+
+    def today_changed(self) -> None:
+        """The trail or the feeds changed underneath: Today ranks again."""
+        from trailtui.ui.screens.today import TodayScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, TodayScreen) and screen.loaded:
+                screen.reload()
 
     def action_messages(self) -> None:
         from trailtui.ui.screens.messages_log import MessagesScreen
@@ -279,6 +355,7 @@ class TrailApp(ReportsFailures, App[None]):
                 screen.contacts_changed()
             elif message.reason != SAVED and hasattr(screen, "file_changed_on_disk"):
                 screen.file_changed_on_disk()
+        self.today_changed()
         if message.reason == SAVED:
             return  # the screen that saved says what happened
         if workspace.problems:
@@ -317,6 +394,7 @@ class TrailApp(ReportsFailures, App[None]):
     def refresh_finished(self, message: RefreshFinished) -> None:
         self.refresher.finished()
         self.main.refresh_finished(message.report)
+        self.today_changed()
         report = message.report
         if report is None or not report.total:
             return
