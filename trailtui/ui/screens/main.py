@@ -495,7 +495,9 @@ class MainScreen(TrailScreen[None]):
     def show_panel(self) -> None:
         self.panel_pending = False
         card = self.card if self.card and self.card.contact.id == self.showing_contact else None
-        self.panel.show_card(card, self.feed.current, keys_for(self, ["like", "comment"]))
+        self.panel.show_card(
+            card, self.feed.current, keys_for(self, ["like", "comment", "reached_out", "help"])
+        )
 
     def show_match(self) -> None:
         """Where the selected search result matched, its words marked."""

@@ -167,7 +167,7 @@ def render_card(
         parts += [feed_line(feed, style) for feed in card.feeds]
     parts += [Text(""), Text("Recent trail", style=label)]
     if not card.trail:
-        parts.append(Text(first_trail_hint(keys or {}), style=muted))
+        parts.append(Text(first_trail_hint(keys or {}, on_a_post=entry is not None), style=muted))
     for engagement in card.trail:
         when = datetime.fromtimestamp(engagement.created_at).strftime("%b %d")
         line = Text(f"{when}  {describe(engagement.kind)}")
@@ -230,8 +230,12 @@ def last_touch(card: ContactCard) -> str:
     return f"{kind}{ago(touched, card.at)}"
 
 
-def first_trail_hint(keys: dict[str, str]) -> str:
-    like, comment = keys.get("like"), keys.get("comment")
-    if like and comment:
-        return f"Nothing yet: press {like} to like, {comment} to comment."
+def first_trail_hint(keys: dict[str, str], *, on_a_post: bool = True) -> str:
+    """What to press for a first trail: on a post, like or comment; about the
+    person alone (no post shown), reach out or offer help."""
+    first, second = ("like", "comment") if on_a_post else ("reached_out", "help")
+    words = {"like": "like", "comment": "comment", "reached_out": "reach out", "help": "offer help"}
+    one, two = keys.get(first), keys.get(second)
+    if one and two:
+        return f"Nothing yet: press {one} to {words[first]}, {two} to {words[second]}."
     return "Nothing yet."
