@@ -4,7 +4,7 @@ Exit codes: 0 ok, 1 user error (bad file, bad input, unusable database),
 2 usage error. User errors never print a traceback.
 
 The group is assembled here from the command modules (`app` is the group
-itself; `fetch`, `contacts`, `interop`, `report` hold the commands; `common`
+itself; `fetch`, `contacts`, `interop`, `report`, `digest` hold the commands; `common`
 what they share). Command modules never import this one.
 """
 
@@ -14,13 +14,14 @@ import gc
 
 from trailtui.cli.app import main
 from trailtui.cli.contacts import contacts
+from trailtui.cli.digest import digest
 from trailtui.cli.fetch import fetch
 from trailtui.cli.interop import export_command, import_command
 from trailtui.cli.report import doctor, stats
 
 __all__ = ["main", "run"]
 
-for command in (fetch, contacts, stats, doctor):
+for command in (fetch, contacts, stats, doctor, digest):
     main.add_command(command)
 main.add_command(import_command, "import")
 main.add_command(export_command, "export")

@@ -14,9 +14,11 @@ from trailtui.cli.common import CONTEXT, Options, open_workspace_or_exit, worksp
 def main(options: Options) -> None:
     """Keep in touch with the people who matter.
 
-    With no command, opens the app: your contacts' feeds merged, newest first,
-    beside a panel about the person who wrote each one. Leave a trail with one
-    key (l like, c comment, s share, e endorse); press ? in the app for all keys.
+    With no command, opens the app on Today: the best next trails, first a new
+    post from someone due, then people due with a trail that needs no post,
+    then the rest of the feed (d switches to the whole feed, remembered).
+    Leave a trail with one key (l like, c comment, s share, e endorse); press ?
+    in the app for all keys.
 
     --contacts, --db and --demo may also follow the command's name.
     """
@@ -31,9 +33,9 @@ def _run_app(options: Options) -> None:
     # A first refresh's workers start from a fork server (the app has threads):
     # warm it while Textual loads.
     prepare_if_wanted(workspace.store, "forkserver")
-    from trailtui.ui.app import TrailApp  # deferred: the CLI commands don't need Textual
+    from trailtui.ui.app import TODAY, TrailApp  # deferred: the CLI commands don't need Textual
 
     try:
-        TrailApp(workspace).run()
+        TrailApp(workspace, default_view=TODAY).run()
     finally:
         workspace.close()

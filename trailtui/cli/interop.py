@@ -8,6 +8,7 @@ stays fast.
 from __future__ import annotations
 
 import sys
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -170,13 +171,33 @@ def import_command(options: Options, file: Path, fmt: str | None, apply: bool) -
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (default: standard output).",
 )
+@click.option("--person", metavar="ID", help="The trail of this contact only (their id).")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The trail from this day on (YYYY-MM-DD, UTC, included).",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The trail up to this day (YYYY-MM-DD, UTC, included).",
+)
 @workspace_options
-def export_command(options: Options, fmt: str | None, as_opml: bool, out: Path | None) -> None:
+def export_command(
+    options: Options,
+    fmt: str | None,
+    as_opml: bool,
+    out: Path | None,
+    person: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> None:
     """Export your feeds as OPML, or the trail you left as JSON, JSON Lines or CSV.
 
     OPML is made from the contacts file, which must be valid. The trail is in
     the database alone: it is exported even when the contacts file is missing
-    or invalid, with a warning on stderr saying so.
+    or invalid, with a warning on stderr saying so. --person, --since and
+    --until narrow the trail (days are UTC days, as the export's times are).
     """
     if as_opml:
         if fmt not in (None, "opml"):
@@ -184,10 +205,21 @@ def export_command(options: Options, fmt: str | None, as_opml: bool, out: Path |
         fmt = "opml"
     if fmt is None:
         raise click.UsageError("choose what to export: --format opml|json|jsonl|csv (or --opml)")
+    narrowed = person is not None or since is not None or until is not None
+    if fmt == "opml" and narrowed:
+        raise click.UsageError("--person, --since and --until narrow the trail, not OPML")
+    if since is not None and until is not None and until < since:
+        raise click.UsageError(f"--until {until:%Y-%m-%d} is before --since {since:%Y-%m-%d}")
     if fmt == "opml":
         text, what = _export_opml(options)
     else:
-        text, what = _export_trail(options, fmt)
+        text, what = _export_trail(
+            options,
+            fmt,
+            person=person,
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+        )
     if out is None:
         click.echo(text, nl=False)
         return
@@ -214,8 +246,15 @@ def _export_opml(options: Options) -> tuple[str, str]:
     return text, f"{feeds} of {contacts}"
 
 
-def _export_trail(options: Options, fmt: str) -> tuple[str, str]:
-    from trailtui.interop.trail import format_trail
+def _export_trail(
+    options: Options,
+    fmt: str,
+    *,
+    person: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> tuple[str, str]:
+    from trailtui.interop.trail import filter_trail, format_trail
     from trailtui.store import queries
 
     workspace = open_workspace_or_exit(options, need_contacts=False)
@@ -225,7 +264,11 @@ def _export_trail(options: Options, fmt: str) -> tuple[str, str]:
             click.echo(str(problem), err=True)
         if problems:
             warn("the contacts file cannot be used; the trail is exported from the database alone")
-        records = queries.full_trail(workspace.store)
+        if person is not None and queries.contact(workspace.store, person) is None:
+            fail(f"no contact has the id {person!r}; `trailtui export --format json` lists the ids")
+        records = filter_trail(
+            queries.full_trail(workspace.store), person=person, since=since, until=until
+        )
     finally:
         workspace.close()
     return format_trail(records, fmt), plural(len(records), "trail entry", "trail entries")

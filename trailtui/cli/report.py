@@ -23,28 +23,37 @@ from trailtui.text import plural
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @workspace_options
 def stats(options: Options, as_json: bool) -> None:
-    """Headline numbers: contacts, feeds, entries, unread, trail.
+    """Headline numbers: contacts, feeds, entries, unread, trail; who is due
+    and overdue, today's trails and the streak of days meeting the daily goal.
 
     The numbers are the database's. When the contacts file is missing or
     invalid they are still printed (they are from the last valid file), its
     problems follow on stderr, and the exit code is 1.
     """
+    from trailtui.clock import now
     from trailtui.store import queries
+    from trailtui.trail.stats import goal_of, rhythm_counts
 
     workspace = open_workspace_or_exit(options, need_contacts=False)
     try:
         counts = queries.counts(workspace.store)
         problems = workspace_problems(workspace, options)
+        rhythm = rhythm_counts(workspace.store, now(), goal_of(workspace.book))
     finally:
         workspace.close()
     if as_json:
-        click.echo(json.dumps(asdict(counts)))
+        click.echo(json.dumps({**asdict(counts), **asdict(rhythm)}))
     else:
         click.echo(
             f"{plural(counts.contacts, 'contact')} ({counts.archived_contacts} archived), "
             f"{plural(counts.feeds, 'feed')} ({counts.failing_feeds} failing), "
             f"{plural(counts.entries, 'entry', 'entries')} ({counts.unread} unread), "
             f"{plural(counts.engagements, 'trail entry', 'trail entries')}."
+        )
+        click.echo(
+            f"{rhythm.due} due, {rhythm.overdue} overdue, {rhythm.never} never touched; "
+            f"today {rhythm.today} of {plural(rhythm.goal, 'trail')}, "
+            f"streak {plural(rhythm.streak, 'day')}."
         )
     if problems:
         report_problems(problems)

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from trailtui.store.records import TrailRecord
@@ -49,6 +49,31 @@ def trail_row(record: TrailRecord) -> dict[str, Any]:
         "entry_link": record.entry_link,
         "undone_at": iso(record.undone_at),
     }
+
+
+def day_start_utc(day: date) -> int:
+    """00:00 UTC at the start of `day` (export dates are UTC days, as its times are)."""
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+def filter_trail(
+    records: Sequence[TrailRecord],
+    *,
+    person: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[TrailRecord]:
+    """The records of one person (by contact id) left from the start of
+    `since` to the end of `until` (both UTC days, both included)."""
+    start = day_start_utc(since) if since is not None else None
+    end = day_start_utc(until + timedelta(days=1)) if until is not None else None
+    return [
+        r
+        for r in records
+        if (person is None or r.contact_id == person)
+        and (start is None or r.created_at >= start)
+        and (end is None or r.created_at < end)
+    ]
 
 
 def _cell(value: Any) -> str:

@@ -19,6 +19,7 @@ from trailtui.store.people import TrailFact, active_trail
 from trailtui.store.records import ContactRecord
 from trailtui.trail.cadence import DAY, TOUCH_KINDS, Health, Mark, standing
 from trailtui.trail.kinds import Kind
+from trailtui.trail.people import people
 
 if TYPE_CHECKING:
     from trailtui.contacts.schema import ContactBook
@@ -198,3 +199,31 @@ def marks_by_contact(facts: Iterable[TrailFact]) -> dict[str, list[Mark]]:
             Mark(fact.kind, fact.created_at, text=fact.text)
         )
     return found
+
+
+@dataclass(frozen=True)
+class RhythmCounts:
+    """What `trailtui stats` adds: who is due, and the goal's streak."""
+
+    due: int
+    overdue: int
+    never: int  # never touched, not snoozed
+    today: int
+    goal: int
+    streak: int
+
+
+def rhythm_counts(store: Store, at: int, goal: int) -> RhythmCounts:
+    everyone = people(store, at=at)
+    health = [p.rhythm.health for p in everyone]
+    done = progress(store, at, goal)
+    return RhythmCounts(
+        due=health.count(Health.DUE),
+        overdue=health.count(Health.OVERDUE),
+        never=sum(
+            1 for p in everyone if p.rhythm.health is Health.NEVER and p.rhythm.wants_a_trail
+        ),
+        today=done.today,
+        goal=goal,
+        streak=done.streak,
+    )

@@ -37,7 +37,7 @@ GROUPS: tuple[tuple[str, tuple[Kind, ...], Tone], ...] = (
     ("likes", (Kind.LIKE,), "muted"),
     ("comments", (Kind.COMMENT, Kind.SHARE), "accent"),
     ("help", (Kind.HELP, Kind.INTRO, Kind.REPORT_BACK, Kind.ENDORSE), "ok"),
-    ("other", (Kind.THANKS, Kind.REACHED_OUT), "warning"),
+    ("others", (Kind.THANKS, Kind.REACHED_OUT), "warning"),
 )
 
 
@@ -91,7 +91,7 @@ def balance_table(stats: RhythmStats, styles: dict[Tone, Style]) -> Table | Text
             if count:
                 width = max(1, round(BAR * count / widest))
                 bar.append("█" * width, style=styles.get(tone, Style()))
-                said.append(f"{count} {label}")
+                said.append(plural(count, label.rstrip("s"), label))
         note = Text(", ".join(said))
         if balance.only_likes:
             note.append("  only likes", style=styles.get("warning", Style()))

@@ -46,7 +46,8 @@ HEADINGS = {
     Part.PERSON: "Due, with no new post: a trail that needs none",
     Part.FEED: "The rest of the feed",
 }
-IN_FOOTER = {"like", "comment", "snooze", "today"}
+IN_FOOTER = {"like", "comment"}  # with Read, Snooze, Help and the app's: 80 columns
+NAME_WIDTH = 30  # a longer name is cut, so the why stays on the line
 
 
 class TodayScreen(TrailScreen[None]):
@@ -86,11 +87,14 @@ class TodayScreen(TrailScreen[None]):
             tooltip="Undo the last trail or mark-all-read",
             id="undo",
         ),
-        Binding("p", "people", "People", tooltip="Everyone, with who is due", id="people"),
+        Binding(
+            "p", "people", "People", show=False, tooltip="Everyone, with who is due", id="people"
+        ),
         Binding(
             "S",
             "stats",
             "Stats",
+            show=False,
             tooltip="Your rhythm in pictures: days, balance, tiers",
             id="today.stats",
         ),
@@ -98,6 +102,7 @@ class TodayScreen(TrailScreen[None]):
             "W",
             "review",
             "Review",
+            show=False,
             tooltip="The weekly review: who was touched, who keeps being skipped",
             id="today.review",
         ),
@@ -250,7 +255,10 @@ class TodayScreen(TrailScreen[None]):
 
     def item_text(self, item: TodayItem) -> Text:
         text = Text("  ")
-        text.append(shown(item.contact_name, one_line=True), style="bold")
+        name = shown(item.contact_name, one_line=True)
+        if len(name) > NAME_WIDTH:
+            name = name[: NAME_WIDTH - 1] + "…"
+        text.append(name, style="bold")
         text.append(f"  {item.why}", style="dim")
         if item.entry is not None:
             text.append("\n    ")
