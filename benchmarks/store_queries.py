@@ -19,7 +19,10 @@ wall-clock milliseconds are printed, and the results written as JSON.
 The ingest comparison: make_corpus.py's 200 x 50 corpus is parsed once, then
 stored with `store.ingest.store_fetches` into a new database with the search
 index and into one without it (its triggers and table dropped), rounds
-alternating, the median of each and their ratio printed.
+alternating, the median of each and their ratio printed; then the same for a
+whole first refresh of the corpus's files. Every run gets a database of its
+own (one already holding the entries would store nothing); the size of each
+database (WAL checked in) is printed too.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -210,9 +214,30 @@ def new_database(root: Path, name: str, urls: list[str], indexed: bool) -> Store
     return store
 
 
-def ingest_once(root: Path, feeds: list[tuple[str, list[Any]]], indexed: bool, n: int) -> float:
+def run_name(kind: str, indexed: bool, n: int) -> str:
+    """A new file for every run: a second run into the same database would
+    find every entry stored already and write nothing."""
+    return f"{kind}-{n}-{'indexed' if indexed else 'plain'}.sqlite3"
+
+
+def settled_size(root: Path, name: str) -> int:
+    """The database's size once its WAL is checked in (then the file is removed)."""
+    path = root / name
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    size = path.stat().st_size
+    for leftover in (path, path.with_name(f"{name}-wal"), path.with_name(f"{name}-shm")):
+        leftover.unlink(missing_ok=True)
+    return size
+
+
+def ingest_once(
+    root: Path, feeds: list[tuple[str, list[Any]]], indexed: bool, n: int, sizes: list[int]
+) -> float:
     """Store the parsed corpus as a refresh's workers do (4 feeds a transaction)."""
-    store = new_database(root, f"ingest-{n}.sqlite3", [url for url, _ in feeds], indexed)
+    name = run_name("ingest", indexed, n)
+    store = new_database(root, name, [url for url, _ in feeds], indexed)
     with store.read() as session:
         ids = {url: i for i, url in session.execute(text("SELECT id, url FROM feed"))}
     update = FeedUpdate(fetched_at=NOW, status=200, error=None, next_fetch_at=NOW, succeeded=True)
@@ -222,45 +247,54 @@ def ingest_once(root: Path, feeds: list[tuple[str, list[Any]]], indexed: bool, n
         ingest.store_fetches(store, batch[i : i + 4])
     elapsed = time.perf_counter() - started
     store.close()
+    sizes.append(settled_size(root, name))
     return elapsed
 
 
-def refresh_once(root: Path, urls: list[str], indexed: bool, n: int) -> float:
+def refresh_once(root: Path, urls: list[str], indexed: bool, n: int, sizes: list[int]) -> float:
     """A whole first refresh of the corpus's files (fetch, parse, store), its
     workers forked, as `trailtui fetch` runs it."""
-    store = new_database(root, f"refresh-{n}.sqlite3", urls, indexed)
+    name = run_name("refresh", indexed, n)
+    store = new_database(root, name, urls, indexed)
     started = time.perf_counter()
     report = refresh(store, force=True, start_method="fork")
     elapsed = time.perf_counter() - started
     assert not report.failures, report.failures[:3]
+    assert report.new_entries > 0, "the database held the corpus already"
     store.close()
+    sizes.append(settled_size(root, name))
     return elapsed
 
 
-def compare(rounds: int, once: Callable[[bool, int], float]) -> dict[str, float]:
-    """With and without the index, rounds alternating which goes first: medians."""
+Once = Callable[[bool, int, list[int]], float]
+
+
+def compare(rounds: int, once: Once) -> dict[str, float]:
+    """With and without the index, rounds alternating which goes first:
+    medians of the times, and the databases' sizes."""
     times: dict[bool, list[float]] = {True: [], False: []}
+    sizes: dict[bool, list[int]] = {True: [], False: []}
     for n in range(rounds):
         for indexed in (n % 2 == 0, n % 2 != 0):
-            times[indexed].append(once(indexed, n))
+            times[indexed].append(once(indexed, n, sizes[indexed]))
     with_index, without = statistics.median(times[True]), statistics.median(times[False])
     return {
         "with_index_s": round(with_index, 3),
         "without_index_s": round(without, 3),
         "ratio": round(with_index / without, 3),
+        "with_index_mb": round(statistics.median(sizes[True]) / 1e6, 1),
+        "without_index_mb": round(statistics.median(sizes[False]) / 1e6, 1),
     }
 
 
 def ingest_figures(rounds: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, corpus_entries(Path(tmp)) as feeds:
         root = Path(tmp)
-        urls = sorted((root / "corpus" / "feeds").iterdir())
+        urls = [path.as_uri() for path in sorted((root / "corpus" / "feeds").iterdir())]
         return {
             "entries": sum(len(entries) for _, entries in feeds),
-            "store only": compare(rounds, lambda i, n: ingest_once(root, feeds, i, n)),
-            "first refresh": compare(
-                rounds, lambda i, n: refresh_once(root, [u.as_uri() for u in urls], i, n)
-            ),
+            "store only": compare(rounds, lambda i, n, s: ingest_once(root, feeds, i, n, s)),
+            "first refresh": compare(rounds, lambda i, n, s: refresh_once(root, urls, i, n, s)),
         }
 
 
@@ -296,7 +330,9 @@ def main() -> None:
             figure = figures[name]
             print(
                 f"{name}, {figures['entries']:,} entries: {figure['with_index_s']} s with the "
-                f"search index, {figure['without_index_s']} s without (x{figure['ratio']})"
+                f"search index, {figure['without_index_s']} s without (x{figure['ratio']}); "
+                f"database {figure['with_index_mb']} MB with, "
+                f"{figure['without_index_mb']} MB without"
             )
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from trailtui.store import Store, open_store
 from trailtui.store.ingest import FeedUpdate, store_fetches
@@ -115,7 +115,10 @@ def entry_id(store: Store, guid: str) -> int:
 
 
 def search_index_is_sound(store: Store) -> bool:
-    """FTS5's own check that its index matches what it stores."""
+    """FTS5's own check of its index, and that the index holds exactly the
+    words of the entries there are, each where it is (as an index made
+    afresh from them holds them): no word of an old version of an entry
+    left behind, none of a new one missing."""
     try:
         with store.write_connection() as connection:
             connection.exec_driver_sql(
@@ -123,7 +126,28 @@ def search_index_is_sound(store: Store) -> bool:
             )
     except Exception:
         return False
-    return True
+    with store.engine.connect() as connection:  # rolled back: the tables made here go
+        connection.exec_driver_sql(
+            "CREATE VIRTUAL TABLE temp.fresh_search USING fts5(title, author, body, "
+            "content = '', tokenize = 'unicode61 remove_diacritics 2')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO temp.fresh_search (rowid, title, author, body) SELECT id, title, "
+            "author, trailtui_index_text(content, summary) FROM entry"
+        )
+        return _index_words(connection, "main", "entry_search") == _index_words(
+            connection, "temp", "fresh_search"
+        )
+
+
+def _index_words(connection: Connection, schema: str, table: str) -> set[tuple[Any, ...]]:
+    """Every (word, entry, column, offset) an FTS5 table holds."""
+    vocabulary = f"temp.{table}_words"
+    connection.exec_driver_sql(
+        f"CREATE VIRTUAL TABLE {vocabulary} USING fts5vocab({schema}, {table}, instance)"
+    )
+    rows = connection.exec_driver_sql(f"SELECT term, doc, col, offset FROM {vocabulary}")
+    return {tuple(row) for row in rows}
 
 
 def indexed_ids(store: Store) -> set[int]:

@@ -1,7 +1,8 @@
 """Full-text search: what plain words find, punctuation, prefixes, ranking,
 highlights, the FTS5 syntax and its errors, filters, hostile text, the index
 kept in step by every write (a second ingest, deletes, a refresh's worker
-processes), and the v3 → v4 migration that builds it."""
+processes), what of a long body is indexed, and the migrations that build
+it (v3 → v5) and make it keep words, not text (v4 → v5)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from trailtui.store import (
     search,
     writes,
 )
-from trailtui.store.plaintext import html_text
+from trailtui.store.plaintext import INDEXED_CHARS, html_text, index_text
 from trailtui.store.records import EntryFilter, SearchHit
 from trailtui.store.search import SearchSyntaxError
 
@@ -296,6 +297,7 @@ def test_html_text_keeps_words_drops_markup() -> None:
     assert words('<img alt="x" src="y"><br/>a&nbsp;b &lt;c&gt;') == ["a", "b", "<c>"]
     assert words("<ul><li>one</li><li>two</li></ul>") == ["one", "two"]
     assert words("<P>Up<BR>per <SCRIPT>x()</SCRIPT>case</P>") == ["Up", "per", "case"]
+    assert words("<p>Mixed <Em>ca</Em>se, <STRONG>lo</STRONG>ud</p>") == ["Mixed", "case,", "loud"]
     assert html_text("plain, 1 < 2") == "plain, 1 < 2"
     assert html_text("<!-- a <b> note -->text") == "text"
 
@@ -328,6 +330,46 @@ def test_many_new_entries_are_stored_and_indexed_row_by_row(store: Store) -> Non
         assert hit.entry.link == f"https://example.org/many-{n}"
     assert len(search.search(store, "heron", limit=500)) == count
     assert indexed_ids(store) == entry_ids(store) and search_index_is_sound(store)
+
+
+def test_an_index_with_words_left_behind_is_not_sound(store: Store) -> None:
+    """The soundness check the tests lean on can fail: an entry rewritten
+    while the index was not told leaves its old words behind."""
+    assert search_index_is_sound(store)
+    with store.write_connection() as connection:
+        connection.exec_driver_sql("DROP TRIGGER entry_search_update")
+        connection.exec_driver_sql(
+            "UPDATE entry SET content = '<p>Parsnips.</p>' WHERE guid = 'bo-1'"
+        )
+    assert not search_index_is_sound(store)
+
+
+def test_the_index_keeps_no_copy_of_the_text(store: Store) -> None:
+    """Contentless: the words are there, the text is not (the excerpt comes
+    from the entry)."""
+    with store.read() as session:
+        (body,) = session.execute(
+            text("SELECT body FROM entry_search WHERE rowid = :i"), {"i": entry_id(store, "bo-1")}
+        ).one()
+    assert body is None
+    (hit,) = search.search(store, "planting")
+    assert marked(hit)[1] == ["Planting"]
+
+
+def test_a_long_body_is_indexed_up_to_its_limit(store: Store) -> None:
+    filler = "<p>" + "Lorem ipsum dolor sit amet. " * 100 + "</p>"
+    body = "<p>Osprey opens.</p>" + filler * (INDEXED_CHARS // len(filler) + 1) + "<p>Egret.</p>"
+    store_posts(store, DI, [post("long-1", "A long post", AT, body)])
+    indexed = index_text(body, None)
+    assert len(indexed) <= INDEXED_CHARS and not indexed.endswith(("Lor", "ips", "dol"))
+    assert titles(search.search(store, "osprey")) == ["A long post"]
+    assert titles(search.search(store, "lorem amet")) == ["A long post"]
+    assert search.search(store, "egret") == []  # past the limit: the documented cost
+    assert search_index_is_sound(store)
+    # Rewritten, the long post's words (all of them) are replaced.
+    store_posts(store, DI, [post("long-1", "A long post", AT, "<p>Short now.</p>")])
+    assert search.search(store, "osprey") == [] and search.search(store, "lorem") == []
+    assert search_index_is_sound(store)
 
 
 def test_deleted_entries_leave_the_index(store: Store) -> None:
@@ -382,7 +424,7 @@ def test_a_v3_database_is_migrated_and_its_entries_are_searchable(tmp_path: Path
             r[0]
             for r in connection.execute(text("SELECT name FROM sqlite_master WHERE type='index'"))
         }
-    assert version == str(migrations.SCHEMA_VERSION) == "4"
+    assert version == str(migrations.SCHEMA_VERSION) == "5"
     assert {"ix_entry_unread", "ix_entry_starred", "ix_engagement_entry"} <= indexes
     (hit,) = search.search(store, "tokio")
     assert hit.entry.title == "Rust async runtimes compared"
@@ -413,4 +455,73 @@ def test_a_new_database_has_the_index_at_once(tmp_path: Path) -> None:
     assert {"entry_search", "entry_search_insert", "entry_search_update"} <= names
     assert "entry_search_delete" in names
     assert not (tmp_path / "new.sqlite3.v0.bak").exists()
+    store.close()
+
+
+# The search index as schema version 4 made it: a copy of each entry's text
+# kept in the index, and triggers that let FTS5 forget a row by its id alone.
+V4_SEARCH = (
+    "DROP TRIGGER entry_search_insert",
+    "DROP TRIGGER entry_search_update",
+    "DROP TRIGGER entry_search_delete",
+    "DROP TABLE entry_search",
+    "CREATE VIRTUAL TABLE entry_search USING fts5("
+    "title, author, body, tokenize = 'unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER entry_search_insert AFTER INSERT ON entry BEGIN "
+    "INSERT INTO entry_search (rowid, title, author, body) VALUES "
+    "(new.id, new.title, new.author, trailtui_index_text(new.content, new.summary)); END",
+    "CREATE TRIGGER entry_search_update AFTER UPDATE OF title, author, content, summary "
+    "ON entry BEGIN UPDATE entry_search SET title = new.title, author = new.author, "
+    "body = trailtui_index_text(new.content, new.summary) WHERE rowid = old.id; END",
+    "CREATE TRIGGER entry_search_delete AFTER DELETE ON entry BEGIN "
+    "DELETE FROM entry_search WHERE rowid = old.id; END",
+    "INSERT INTO entry_search (rowid, title, author, body) "
+    "SELECT id, title, author, trailtui_index_text(content, summary) FROM entry",
+    "UPDATE trailtui_meta SET value = '4' WHERE key = 'schema_version'",
+)
+
+
+def v4_database(path: Path) -> None:
+    """A database as trailtui made it at schema version 4: the v3 one, its
+    v4 indexes, and v4's search index in place of today's."""
+    v3_database(path)
+    store = open_store(f"sqlite:///{path}")  # now at the current version
+    with store.write_connection() as connection:
+        for statement in V4_SEARCH:
+            connection.exec_driver_sql(statement)
+    store.close()
+    for backup in path.parent.glob(f"{path.name}.v*.bak"):
+        backup.unlink()
+
+
+def test_a_v4_database_keeps_words_not_text_once_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "v4.sqlite3"
+    v4_database(path)
+    with sqlite3.connect(path) as old:
+        assert old.execute("SELECT value FROM trailtui_meta").fetchone() == ("4",)
+        copied = old.execute("SELECT body FROM entry_search WHERE body LIKE '%tokio%'").fetchall()
+        assert len(copied) == 1  # v4 kept the text
+    old.close()
+    store = open_store(f"sqlite:///{path}")
+    assert (tmp_path / "v4.sqlite3.v4.bak").exists()
+    with store.engine.connect() as connection:
+        version = connection.execute(text("SELECT value FROM trailtui_meta")).scalar_one()
+        made = connection.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'entry_search'")
+        ).scalar_one()
+        copied = connection.execute(text("SELECT count(body) FROM entry_search")).scalar_one()
+    assert version == str(migrations.SCHEMA_VERSION) and "content = ''" in made
+    assert copied == 0  # no text kept, only its words
+    assert indexed_ids(store) == entry_ids(store) and search_index_is_sound(store)
+    (hit,) = search.search(store, "tokio")
+    assert hit.entry.title == "Rust async runtimes compared" and "tokio" in hit.snippet
+    # In step still: an update, a delete, a new entry.
+    with store.read() as session:
+        feed = session.execute(text("SELECT id, url FROM feed WHERE contact_id = 'bo'")).one()
+    store_posts(store, feed[1], [post("bo-new", "Leeks", AT, "<p>Leeks in rows.</p>")])
+    with store.write() as session:
+        session.execute(text("DELETE FROM entry WHERE title = 'Gardening in October'"))
+    assert titles(search.search(store, "leeks rows")) == ["Leeks"]
+    assert search.search(store, "garlic frost") == []
+    assert search_index_is_sound(store)
     store.close()

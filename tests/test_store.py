@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, event, text
 
 from trailtui.contacts import load_contacts, parse_contacts
 from trailtui.contacts.rows import sync_contacts
@@ -17,6 +18,8 @@ from trailtui.store.ingest import sort_timestamp
 from trailtui.trail.cadence import Health
 from trailtui.trail.kinds import Kind
 from trailtui.trail.service import contact_card, leave_trail
+
+from .store_world import Post, feed_id, feed_urls, open_world, post, store_posts
 
 
 def db_url(tmp_path: Path) -> str:
@@ -344,3 +347,64 @@ contacts:
     (feed,) = queries.feed_health(store)
     assert feed.label == "second"
     store.close()
+
+
+def test_a_batch_of_feeds_stores_each_feed_s_new_entries_as_its_own(tmp_path: Path) -> None:
+    """A transaction's new entries go in together, at its end: each keeps
+    its feed, each feed its counts; a feed gone meanwhile stores nothing."""
+    store = open_world(tmp_path)
+    at = 2_000_000_000
+    update = ingest.FeedUpdate(
+        fetched_at=at, status=200, error=None, next_fetch_at=at, succeeded=True
+    )
+    ada, bo = feed_id(store, feed_urls("ada", 1)[0]), feed_id(store, feed_urls("bo", 1)[0])
+    store_posts(store, feed_urls("bo", 1)[0], [post("bo-old", "Kept", at - 9)])
+    batch: list[tuple[int, ingest.FeedUpdate, list[Post]]] = [
+        (ada, update, [post(f"ada-{n}", f"Ada {n}", at - n) for n in range(3)]),
+        (999_999, update, [post("lost", "Lost", at)]),  # removed while it was fetched
+        (bo, update, [post("bo-old", "Kept, edited", at - 9), post("bo-new", "Bo new", at)]),
+    ]
+    results = ingest.store_fetches(store, batch)
+    assert [(r.new, r.updated) for r in results] == [(3, 0), (0, 0), (1, 1)]
+    with store.read() as session:
+        rows = session.execute(text("SELECT guid, feed_id, title FROM entry")).all()
+    assert sorted(tuple(row) for row in rows) == sorted(
+        [
+            *((f"ada-{n}", ada, f"Ada {n}") for n in range(3)),
+            ("bo-new", bo, "Bo new"),
+            ("bo-old", bo, "Kept, edited"),
+        ]
+    )
+    store.close()
+
+
+def test_new_entries_fit_a_database_that_takes_few_bound_values(tmp_path: Path) -> None:
+    """SQLite before 3.32 takes 999 bound values a statement: fewer rows to
+    an INSERT then, all of them stored."""
+    store = open_world(tmp_path)
+    event.listen(
+        store.engine,
+        "connect",
+        lambda dbapi, _record: dbapi.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999),
+    )
+    store.engine.dispose()  # new connections, with the limit
+    inserts: list[int] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if statement.startswith("INSERT INTO entry "):
+            inserts.append(len(params))
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    count_ = ingest.INSERT_ROWS + 37
+    posts = [post(f"p-{n}", f"Post {n}", 1_900_000_000 - n) for n in range(count_)]
+    store_posts(store, feed_urls("di", 1)[0], posts)
+    assert inserts and max(inserts) <= 999 and len(inserts) > count_ * 16 // 999
+    assert queries.counts(store).entries == count_
+    store.close()
+
+
+def test_chunk_sizes_cover_every_row_in_few_shapes() -> None:
+    for count in (0, 1, 7, 200, 201, 399, 1000):
+        sizes = ingest.chunk_sizes(count, 200)
+        assert sum(sizes) == count and all(0 < size <= 200 for size in sizes)
+        assert set(sizes) <= {200} | {1 << k for k in range(8)}

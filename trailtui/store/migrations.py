@@ -19,30 +19,44 @@ from trailtui.store.errors import StoreError
 from trailtui.store.models import Base, EngagementRow, EntryRow, Meta
 from trailtui.store.plaintext import INDEX_TEXT_FUNCTION
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 VERSION_KEY = "schema_version"
 
 # The full-text index of entries (SQLite FTS5): title, author and the body's
-# plain text (`plaintext.index_text`), its rowid the entry's id. It keeps its
-# own copy of that text, so a row leaves it by id alone, whatever the text
-# function did when the row went in. Triggers keep it in step with every
-# write to `entry` (the refresh's bulk inserts, its workers', deletes).
+# plain text (`plaintext.index_text`), its rowid the entry's id. Contentless
+# (content=''): it holds the words, not a second copy of the text, which
+# would double the database and a first refresh's writing. So a row leaves
+# it by being told what it held: the update and delete triggers hand FTS5
+# the old row's words again ('delete'), worked out by the same function (the
+# reason a change to that function needs `reindex_search`). Triggers keep it
+# in step with every write to `entry` (the refresh's bulk inserts, its
+# workers', deletes). (SQLite 3.43's contentless_delete would spare the
+# 'delete'; it is not needed, so any SQLite with FTS5 will do.)
 SEARCH_TABLE = "entry_search"
+
+
+def _words_of(row: str) -> str:
+    """What the index is given for an entry (`row` names it in the SQL)."""
+    body = f"{INDEX_TEXT_FUNCTION}({row}.content, {row}.summary)"
+    return f"{row}.id, {row}.title, {row}.author, {body}"
+
+
+_FORGET_OLD = (
+    f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rowid, title, author, body) "
+    f"VALUES ('delete', {_words_of('old')});"
+)
+_ADD_NEW = f"INSERT INTO {SEARCH_TABLE} (rowid, title, author, body) VALUES ({_words_of('new')});"
 _SEARCH_DDL = (
     f"CREATE VIRTUAL TABLE {SEARCH_TABLE} USING fts5("
-    "title, author, body, tokenize = 'unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER {SEARCH_TABLE}_insert AFTER INSERT ON entry BEGIN "
-    f"INSERT INTO {SEARCH_TABLE} (rowid, title, author, body) VALUES "
-    f"(new.id, new.title, new.author, {INDEX_TEXT_FUNCTION}(new.content, new.summary)); END",
+    "title, author, body, content = '', tokenize = 'unicode61 remove_diacritics 2')",
+    f"CREATE TRIGGER {SEARCH_TABLE}_insert AFTER INSERT ON entry BEGIN {_ADD_NEW} END",
     f"CREATE TRIGGER {SEARCH_TABLE}_update AFTER UPDATE OF title, author, content, summary "
-    f"ON entry BEGIN UPDATE {SEARCH_TABLE} SET title = new.title, author = new.author, "
-    f"body = {INDEX_TEXT_FUNCTION}(new.content, new.summary) WHERE rowid = old.id; END",
-    f"CREATE TRIGGER {SEARCH_TABLE}_delete AFTER DELETE ON entry BEGIN "
-    f"DELETE FROM {SEARCH_TABLE} WHERE rowid = old.id; END",
+    f"ON entry BEGIN {_FORGET_OLD} {_ADD_NEW} END",
+    f"CREATE TRIGGER {SEARCH_TABLE}_delete AFTER DELETE ON entry BEGIN {_FORGET_OLD} END",
 )
 _SEARCH_BACKFILL = (
     f"INSERT INTO {SEARCH_TABLE} (rowid, title, author, body) "
-    f"SELECT id, title, author, {INDEX_TEXT_FUNCTION}(content, summary) FROM entry"
+    f"SELECT {_words_of('entry')} FROM entry"
 )
 # Indexes version 4 made (the triage screen's filters, pages and marks):
 # new ones, and two that gained columns.
@@ -78,6 +92,17 @@ def _add_search_and_triage_indexes(connection: Connection) -> None:
     create_search_index(connection, backfill=True)
 
 
+def _search_index_without_copy(connection: Connection) -> None:
+    """v5: the search index holds the entries' words, no longer a copy of
+    their text (half the database's size)."""
+    if connection.dialect.name != "sqlite":
+        return
+    for trigger in ("insert", "update", "delete"):
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {SEARCH_TABLE}_{trigger}")
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {SEARCH_TABLE}")
+    create_search_index(connection, backfill=True)
+
+
 def create_search_index(connection: Connection, *, backfill: bool) -> None:
     """The entries' full-text index (SQLite only: another database has none yet)."""
     if connection.dialect.name != "sqlite":
@@ -88,11 +113,22 @@ def create_search_index(connection: Connection, *, backfill: bool) -> None:
         connection.exec_driver_sql(_SEARCH_BACKFILL)
 
 
+def reindex_search(connection: Connection) -> None:
+    """Every entry indexed anew: for a migration after `plaintext.index_text`
+    changed what it makes of a body (the index forgets an entry by being told
+    its words, so they must be what it was told then)."""
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('delete-all')")
+    connection.exec_driver_sql(_SEARCH_BACKFILL)
+
+
 # MIGRATIONS[n] upgrades a database from version n to n + 1.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _add_feed_discovery,
     2: _add_engagement_marked_read,
     3: _add_search_and_triage_indexes,
+    4: _search_index_without_copy,
 }
 
 

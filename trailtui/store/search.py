@@ -2,7 +2,8 @@
 
 One interface, `search`, whatever the database: today SQLite's FTS5 index
 (`migrations.SEARCH_TABLE`, kept in step by triggers), ranked by bm25 with
-the title weighted above the author above the body.
+the title weighted above the author above the body. The index holds words,
+not text: the excerpts are made from the hits' stored content.
 
 What the user types is never handed to FTS5 as it is. Plain words
 (`rust async`) must all be there, the last one as a prefix while it is being
@@ -32,6 +33,7 @@ from trailtui.store.db import Store
 from trailtui.store.errors import StoreError
 from trailtui.store.migrations import SEARCH_TABLE
 from trailtui.store.models import EntryRow
+from trailtui.store.plaintext import index_text
 from trailtui.store.queries import entries_with_feeds, entry_records, shown_conditions
 from trailtui.store.records import EntryFilter, EntryRecord, SearchHit
 
@@ -42,7 +44,7 @@ WEIGHTS = (10.0, 4.0, 1.0)
 SNIPPET_CHARS = 160
 _MIN_PREFIX = 2  # a one-letter prefix matches half the index: not worth it
 
-_INDEX = table(SEARCH_TABLE, column("rowid"), column("body"))
+_INDEX = table(SEARCH_TABLE, column("rowid"))
 
 
 class SearchSyntaxError(StoreError):
@@ -157,13 +159,18 @@ def _rows_of(session: Session, ids: Sequence[int]) -> list[Row[Any]]:
 
 
 def _bodies(session: Session, ids: Sequence[int]) -> dict[int, str]:
-    """The indexed text of these entries' bodies (read only for the hits:
-    most of a search's time would go to reading every match's)."""
+    """The indexed text of these entries' bodies, made again from what they
+    store (the index keeps no copy); only for the hits: most of a search's
+    time would go to reading every match's."""
     found: dict[int, str] = {}
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        query = select(_INDEX.c.rowid, _INDEX.c.body).where(_INDEX.c.rowid.in_(chunk))
-        found.update((rowid, body or "") for rowid, body in session.execute(query))
+        query = select(EntryRow.id, EntryRow.content, EntryRow.summary).where(
+            EntryRow.id.in_(chunk)
+        )
+        found.update(
+            (id_, index_text(content, summary)) for id_, content, summary in session.execute(query)
+        )
     return found
 
 
