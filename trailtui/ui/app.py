@@ -87,6 +87,7 @@ class TrailApp(ReportsFailures, App[None]):
             "d",
             "switch_view",
             "Today/feed",
+            show=False,  # Today's footer shows it; the feed's keeps to triage
             tooltip="Switch between Today (who to touch next) and the whole feed",
             id="today",
         ),

@@ -107,6 +107,13 @@ class TodayScreen(TrailScreen[None]):
             id="today.review",
         ),
         Binding(
+            "d",
+            "switch_view",
+            "Today/feed",
+            tooltip="Switch between Today (who to touch next) and the whole feed",
+            id="today",
+        ),
+        Binding(
             "r", "refresh", "Refresh", show=False, tooltip="Fetch every feed now", id="refresh"
         ),
         Binding("question_mark", "help", "Help", tooltip="Every key and command", id="show_help"),
@@ -414,6 +421,11 @@ class TodayScreen(TrailScreen[None]):
             self.status.flash("No contacts loaded, so there is nothing to fetch.")
             return
         self.post_message(RefreshRequested(force=True))
+
+    def action_switch_view(self) -> None:
+        switch = getattr(self.app, "action_switch_view", None)
+        if switch is not None:
+            switch()
 
     def action_help(self) -> None:
         from trailtui.ui.screens.help import HelpScreen
