@@ -21,7 +21,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
 def test_every_command_has_help() -> None:
     commands: tuple[list[str], ...] = (
         [], ["fetch"], ["contacts"], ["contacts", "check"], ["contacts", "add"], ["stats"],
-        ["doctor"], ["import"], ["export"],
+        ["doctor"], ["import"], ["export"], ["digest"],
     )  # fmt: skip
     for args in commands:
         code, out, _ = run(*args, "--help")
@@ -66,6 +66,13 @@ def test_fetch_then_stats_json(small_world: Path, tmp_path: Path) -> None:
         "unread": 4,
         "engagements": 0,
         "failing_feeds": 0,
+        # who is due, today's trails and the streak (trail.stats.RhythmCounts)
+        "due": 0,
+        "overdue": 0,
+        "never": 3,
+        "today": 0,
+        "goal": 3,
+        "streak": 0,
     }
     assert all(isinstance(v, int) for v in stats.values())
 

@@ -81,6 +81,7 @@ def test_counts_are_worded_for_0_1_and_2(
     assert code == 0
     assert out == (
         f"{contacts} (0 archived), {feeds} (0 failing), {entries} ({count} unread), {trail}.\n"
+        f"0 due, {count} overdue, 0 never touched; today 0 of 3 trails, streak 0 days.\n"
     )
 
     code, out, _ = run("doctor", *options)
