@@ -19,6 +19,7 @@ class SnoozePrompt(TrailModal[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="snooze.cancel")]
     DEFAULT_CSS = """
     SnoozePrompt { align: center middle; }
+    SnoozePrompt Label { width: 100%; }
     SnoozePrompt #snooze-problem { color: $text-error; }
     """
 
