@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from trailtui.store import queries
 from trailtui.store.db import Store
 from trailtui.store.models import ContactRow, EngagementRow, EntryRow, FeedRow
 from trailtui.store.records import FeedHealth, TrailRecord
@@ -168,40 +169,7 @@ def active_trail(
 
 def contact_feeds(store: Store, contact_id: str) -> list[FeedHealth]:
     """A contact's active feeds with their health fields, in the order listed."""
-    entry_counts = (
-        select(EntryRow.feed_id, func.count(EntryRow.id).label("n"))
-        .join(FeedRow, EntryRow.feed_id == FeedRow.id)
-        .where(FeedRow.contact_id == contact_id)
-        .group_by(EntryRow.feed_id)
-        .subquery()
-    )
-    query = (
-        select(FeedRow, ContactRow.name, func.coalesce(entry_counts.c.n, 0))
-        .join(ContactRow, FeedRow.contact_id == ContactRow.id)
-        .outerjoin(entry_counts, entry_counts.c.feed_id == FeedRow.id)
-        .where(FeedRow.contact_id == contact_id, FeedRow.active.is_(True))
-        .order_by(FeedRow.id)
-    )
-    with store.read() as session:
-        return [
-            FeedHealth(
-                id=f.id,
-                url=f.url,
-                contact_name=name,
-                label=f.label,
-                title=f.title,
-                last_status=f.last_status,
-                last_error=f.last_error,
-                failures=f.failures,
-                last_fetch_at=f.last_fetch_at,
-                last_success_at=f.last_success_at,
-                entry_count=n,
-                moved_to=f.moved_to,
-                next_fetch_at=f.next_fetch_at,
-                resolved_url=f.resolved_url,
-            )
-            for f, name, n in session.execute(query)
-        ]
+    return queries.feed_health(store, contact_id=contact_id)
 
 
 def whole_trail(store: Store, contact_id: str) -> list[TrailRecord]:

@@ -371,19 +371,27 @@ def feeds_to_fetch(store: Store, *, at: int, force: bool = False) -> list[FeedSt
         ]
 
 
-def feed_health(store: Store) -> list[FeedHealth]:
-    entry_counts = (
-        select(EntryRow.feed_id, func.count(EntryRow.id).label("n"))
-        .group_by(EntryRow.feed_id)
-        .subquery()
-    )
+def feed_health(store: Store, *, contact_id: str | None = None) -> list[FeedHealth]:
+    """Active feeds with their health: every current contact's, failing first;
+    or one contact's (`contact_id`), in the order they were listed."""
+    entry_counts = select(EntryRow.feed_id, func.count(EntryRow.id).label("n"))
+    if contact_id is not None:
+        entry_counts = entry_counts.join(FeedRow, EntryRow.feed_id == FeedRow.id).where(
+            FeedRow.contact_id == contact_id
+        )
+    counted = entry_counts.group_by(EntryRow.feed_id).subquery()
     query = (
-        select(FeedRow, ContactRow.name, func.coalesce(entry_counts.c.n, 0))
+        select(FeedRow, ContactRow.name, func.coalesce(counted.c.n, 0))
         .join(ContactRow, FeedRow.contact_id == ContactRow.id)
-        .outerjoin(entry_counts, entry_counts.c.feed_id == FeedRow.id)
-        .where(FeedRow.active.is_(True), ContactRow.archived.is_(False))
-        .order_by(FeedRow.failures.desc(), ContactRow.name)
+        .outerjoin(counted, counted.c.feed_id == FeedRow.id)
+        .where(FeedRow.active.is_(True))
     )
+    if contact_id is not None:
+        query = query.where(FeedRow.contact_id == contact_id).order_by(FeedRow.id)
+    else:
+        query = query.where(ContactRow.archived.is_(False)).order_by(
+            FeedRow.failures.desc(), ContactRow.name
+        )
     with store.read() as session:
         return [
             FeedHealth(
