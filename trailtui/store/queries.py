@@ -274,38 +274,28 @@ def filter_choices(store: Store) -> FilterChoices:
 
 def entry_detail(store: Store, entry_id: int) -> EntryDetail | None:
     """One entry with its text, for the reader (None if it is gone)."""
-    query = (
-        select(EntryRow, FeedRow, ContactRow.name)
-        .join(FeedRow, EntryRow.feed_id == FeedRow.id)
-        .join(ContactRow, FeedRow.contact_id == ContactRow.id)
-        .where(EntryRow.id == entry_id)
+    query = entries_with_feeds().add_columns(
+        EntryRow.summary,
+        EntryRow.content,
+        EntryRow.published_at,
+        EntryRow.updated_at,
+        FeedRow.title,
+        func.coalesce(FeedRow.resolved_url, FeedRow.url),
     )
     with store.read() as session:
-        found = session.execute(query).first()
-        if found is None:
+        row = session.execute(query.where(EntryRow.id == entry_id)).first()
+        if row is None:
             return None
-        entry, feed, name = found
+        (entry,) = entry_records(session, [row])
+        summary, content, published_at, updated_at, feed_title, feed_url = row[len(ENTRY_COLUMNS) :]
         return EntryDetail(
-            entry=EntryRecord(
-                id=entry.id,
-                feed_id=feed.id,
-                contact_id=feed.contact_id,
-                contact_name=name,
-                title=entry.title,
-                link=entry.link,
-                author=entry.author,
-                sort_ts=entry.sort_ts,
-                read=entry.read_at is not None,
-                feed_label=feed.label or feed.title or feed.url,
-                starred=bool(entry.starred),
-                marks=trail_marks(session, [entry.id]).get(entry.id, ()),
-            ),
-            summary=entry.summary,
-            content=entry.content,
-            published_at=entry.published_at,
-            updated_at=entry.updated_at,
-            feed_title=feed.title,
-            feed_url=feed.resolved_url or feed.url,
+            entry=entry,
+            summary=summary,
+            content=content,
+            published_at=published_at,
+            updated_at=updated_at,
+            feed_title=feed_title,
+            feed_url=feed_url,
         )
 
 
