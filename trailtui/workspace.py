@@ -123,18 +123,6 @@ class Workspace:
         """The contacts file as text (for the editor). Raises OSError/UnicodeError."""
         return self.contacts_path.read_bytes().decode("utf-8-sig")
 
-    def save_contacts_text(self, text: str) -> SyncReport | None:
-        """Save the user's text atomically (keeping a .bak) and load it.
-
-        The text is saved even when it is not valid (the caller asked the user);
-        then `problems` says what is wrong and the last good contacts stay in use.
-        """
-        from trailtui.contacts.files import save_text
-
-        with self.lock:
-            save_text(self.contacts_path, text)
-            return self.reload_contacts()
-
     def write_starter(self) -> None:
         """Write the commented starter file (the app's door reloads after it).
 

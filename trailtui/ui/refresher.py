@@ -13,7 +13,6 @@ from functools import partial
 from typing import Any
 
 from textual.app import App
-from textual.worker import Worker
 
 from trailtui.feeds.refresh import FeedOutcome, ProgressCallback, Refresh, RefreshReport, Result
 from trailtui.feeds.workers import StartMethod
@@ -33,7 +32,6 @@ class Refresher:
         self.app = app
         self.workspace = workspace
         self.current: Refresh | None = None
-        self.worker: Worker[None] | None = None
         self.again = False  # a follow-up is queued
         self.runs = 0  # refreshes started this session
         self._ended = threading.Event()  # the worker thread has left run()
@@ -67,7 +65,7 @@ class Refresher:
         self.current, self.done, self.total = refresh, 0, 0
         self.runs += 1
         self._ended.clear()
-        self.worker = self.app.run_worker(
+        self.app.run_worker(
             partial(self._run, refresh),
             name="refreshing feeds",
             group="refresh",
@@ -103,7 +101,7 @@ class Refresher:
 
     def finished(self) -> None:
         """On the UI thread: the refresh ended (or failed); run the queued follow-up."""
-        self.current = self.worker = None
+        self.current = None
         if self.again:
             self.again = False
             self.request(force=False, by_user=False)

@@ -228,9 +228,6 @@ class FeedList(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
 
-    def index_of(self, entry_id: int) -> int | None:
-        return self._index.get(entry_id)
-
     def update_entry(self, entry_id: int, **changes: object) -> EntryRecord | None:
         """Show an entry changed (read, starred, marks); the new record, if it is listed."""
         index = self._index.get(entry_id)
