@@ -34,7 +34,7 @@ from trailtui.store import meta
 from trailtui.store.sync import SyncReport
 from trailtui.text import plural
 from trailtui.ui.errors import Failure, ReportsFailures, report_failure
-from trailtui.ui.keys import live_bindings
+from trailtui.ui.keys import key_for, live_bindings
 from trailtui.ui.messages import (
     SAVED,
     ContactsChange,
@@ -430,8 +430,6 @@ class TrailApp(ReportsFailures, App[None]):
             self.main.refresh_finished(None)
 
     def main_key(self, binding_id: str) -> str:
-        from trailtui.ui.keys import key_for
-
         return key_for(self.main, binding_id) if self.main.is_mounted else ""
 
     # ---- links -------------------------------------------------------------

@@ -384,7 +384,7 @@ class MainScreen(TrailScreen[None]):
     def settling(self) -> bool:
         """Something the screen will do by itself in a moment (the start-up
         refresh, the panel following the cursor): tests wait for it."""
-        return self.start_up_pending or self.panel_pending
+        return self.start_up_pending or (self.panel_pending and self.is_current)
 
     def start_up_refresh(self) -> None:
         if self.workspace.has_contacts and not self.start_up_refresh_asked:
@@ -887,6 +887,7 @@ class MainScreen(TrailScreen[None]):
             self.load_card(self.showing_contact)
         if self.workspace.has_contacts:
             # New feeds are due at once; others wait. During a refresh, one follows.
+            self.start_up_refresh_asked = True  # (this is it, if the app began with none)
             self.post_message(RefreshRequested(force=False, by_user=False))
 
     def keys_changed(self) -> None:
