@@ -178,6 +178,12 @@ def test_a_version_1_database_is_upgraded_without_losing_the_trail(tmp_path: Pat
         conn.execute("ALTER TABLE feed DROP COLUMN discover")
         conn.execute("ALTER TABLE feed DROP COLUMN resolved_url")
         conn.execute("ALTER TABLE engagement DROP COLUMN marked_read")
+        # Nor the search index and triage indexes of version 4.
+        for trigger in ("insert", "update", "delete"):
+            conn.execute(f"DROP TRIGGER entry_search_{trigger}")
+        conn.execute("DROP TABLE entry_search")
+        for index in ("ix_entry_unread", "ix_entry_starred", "ix_engagement_entry"):
+            conn.execute(f"DROP INDEX {index}")
         conn.execute("UPDATE trailtui_meta SET value='1' WHERE key='schema_version'")
 
     upgraded = open_store(f"sqlite:///{path}")
