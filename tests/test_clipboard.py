@@ -11,7 +11,6 @@ import pytest
 from trailtui import clipboard
 from trailtui.clipboard import copy_with_tool, tools
 
-
 # The fake tools run with a PATH of only their own directory: they name the
 # programs they use in full.
 CAT, SLEEP = shutil.which("cat") or "cat", shutil.which("sleep") or "sleep"

@@ -7,9 +7,11 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from trailtui import clock
 from trailtui.feeds.refresh import refresh
@@ -21,7 +23,7 @@ from trailtui.trail.kinds import Kind
 from trailtui.trail.people import Person
 from trailtui.trail.stats import progress_of, streak, touches_per_day
 from trailtui.trail.today import Part, rank
-from trailtui.ui.app import TODAY, VIEW_KEY
+from trailtui.ui.app import TODAY, VIEW_KEY, TrailApp
 from trailtui.ui.screens.main import MainScreen
 from trailtui.ui.screens.reader import ReaderScreen
 from trailtui.ui.screens.today import TodayScreen
@@ -323,6 +325,11 @@ async def test_the_goal_met_is_said_with_the_streak(goal_of_two: Path, tmp_path:
         assert screen.progress is not None and screen.progress.met
 
 
+def screen_of(app: TrailApp) -> Screen[Any]:
+    """The screen shown now (not what an earlier isinstance narrowed it to)."""
+    return app.screen
+
+
 async def test_switching_today_and_the_feed_is_remembered(
     today_world: Path, tmp_path: Path
 ) -> None:
@@ -335,7 +342,7 @@ async def test_switching_today_and_the_feed_is_remembered(
         assert isinstance(app.screen, TodayScreen)  # remembered
         await pilot.press("d")
         await settle(pilot)
-        assert isinstance(app.screen, MainScreen)
+        assert isinstance(screen_of(app), MainScreen)
         await wait_for(pilot, lambda: meta.get(app.workspace.store, VIEW_KEY) == "feed")
         await pilot.press("p")  # another screen: d does not switch there
         await settle(pilot)
@@ -349,8 +356,9 @@ async def test_switching_today_and_the_feed_is_remembered(
 
 async def test_trailtui_itself_opens_on_today(today_world: Path, tmp_path: Path) -> None:
     async with running(today_world, tmp_path, default_view=TODAY) as (app, pilot):
-        screen = app.screen
-        assert isinstance(screen, TodayScreen)
+        found = app.screen
+        assert isinstance(found, TodayScreen)
+        screen: TodayScreen = found
         assert any(isinstance(below, MainScreen) for below in app.screen_stack)  # the feed, below
         await wait_for(pilot, lambda: screen.loaded)
         await select(pilot, screen, "cy", Part.FEED)
