@@ -2,12 +2,63 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from . import pgserver
 from .feedserver import FeedServer
+
+PG_MISSING = pgserver.why_unavailable()
+
+
+def pytest_report_header() -> str:
+    if PG_MISSING:
+        return f"PostgreSQL: NOT TESTED, its tests skip: {PG_MISSING}"
+    return "PostgreSQL: tested against a throwaway server on 127.0.0.1"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if PG_MISSING:
+        terminalreporter.write_line(
+            f"!!! PostgreSQL tests were SKIPPED: {PG_MISSING}", red=True, bold=True
+        )
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[str]:
+    """A PostgreSQL server for this test process: its admin URL (skips, loudly, where
+    none can run)."""
+    if PG_MISSING:
+        pytest.skip(f"PostgreSQL not tested: {PG_MISSING}")
+    given = os.environ.get(pgserver.ENV_URL)
+    if given:
+        yield given
+        return
+    cluster = pgserver.Cluster().start()
+    try:
+        yield cluster.admin_url
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_admin: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test: its SQLAlchemy URL."""
+    url = pgserver.fresh_database(pg_admin)
+    yield url
+    pgserver.drop_database(pg_admin, url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test on each backend: a new SQLite file, then a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'trail.db'}"
+    url: str = request.getfixturevalue("pg_url")
+    return url
 
 
 @pytest.fixture(autouse=True)
