@@ -164,6 +164,7 @@ class RhythmStats:
     overdue: list[int]  # people overdue at each week's end, oldest first
     due_now: int
     overdue_now: int
+    never_now: int = 0  # never touched yet (and not snoozed)
 
     @property
     def first_day(self) -> date:
@@ -188,6 +189,7 @@ def rhythm_stats(store: Store, at: int, goal: int) -> RhythmStats:
         overdue=overdue_over_time(marks, contacts, at),
         due_now=sum(1 for h in now_health if h is Health.DUE),
         overdue_now=sum(1 for h in now_health if h is Health.OVERDUE),
+        never_now=sum(1 for h in now_health if h is Health.NEVER),
     )
 
 

@@ -174,12 +174,13 @@ class StatsScreen(TrailScreen[None]):
         styles = tones(self)
         self.query_one(GoalBar).show(stats.progress)
         total = sum(stats.daily)
-        self.query_one("#stats-summary", Static).update(
-            Text(
-                f"{plural(total, 'touch', 'touches')} in 12 weeks · "
-                f"{stats.due_now} due now · {stats.overdue_now} overdue now"
-            )
+        summary = (
+            f"{plural(total, 'touch', 'touches')} in 12 weeks · "
+            f"{stats.due_now} due now · {stats.overdue_now} overdue now"
         )
+        if stats.never_now:
+            summary += f" · {stats.never_now} never touched"
+        self.query_one("#stats-summary", Static).update(Text(summary))
         self.query_one("#stats-calendar", Static).update(calendar(stats, styles))
         self.query_one("#stats-daily", Sparkline).data = [float(n) for n in stats.daily]
         self.query_one("#stats-legend", Static).update(legend(styles))
