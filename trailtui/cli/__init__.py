@@ -14,6 +14,7 @@ import gc
 
 from trailtui.cli.app import main
 from trailtui.cli.contacts import contacts
+from trailtui.cli.db import db
 from trailtui.cli.digest import digest
 from trailtui.cli.fetch import fetch
 from trailtui.cli.interop import export_command, import_command
@@ -21,7 +22,7 @@ from trailtui.cli.report import doctor, stats
 
 __all__ = ["main", "run"]
 
-for command in (fetch, contacts, stats, doctor, digest):
+for command in (fetch, contacts, stats, doctor, digest, db):
     main.add_command(command)
 main.add_command(import_command, "import")
 main.add_command(export_command, "export")
