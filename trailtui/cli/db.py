@@ -244,7 +244,7 @@ def info_lines(info: Info) -> list[str]:
         schema = f"none yet (an empty database; this trailtui makes {info.schema_understood})"
     elif info.schema_version > info.schema_understood:
         schema = (
-            f"{info.schema_version}, newer than this trailtui understands "
+            f"version {info.schema_version}, newer than this trailtui understands "
             f"({info.schema_understood}); upgrade trailtui"
         )
     else:
