@@ -81,10 +81,14 @@ def _rows(people: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def open_world(tmp_path: Path) -> Store:
-    """The contacts and feeds (gone and ada's notes still current): call
-    `settle` once their entries are stored."""
-    store = open_store(f"sqlite:///{tmp_path / 'world.sqlite3'}")
+def open_world(tmp_path: Path | None = None, *, url: str | None = None) -> Store:
+    """The contacts and feeds (gone and ada's notes still current), in a
+    SQLite file in `tmp_path` or the database at `url`: call `settle` once
+    their entries are stored."""
+    if url is None:
+        assert tmp_path is not None
+        url = f"sqlite:///{tmp_path / 'world.sqlite3'}"
+    store = open_store(url)
     sync_rows(store, _rows({**PEOPLE, "gone": GONE}))
     return store
 

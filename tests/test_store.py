@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event, inspect, text
 
 from trailtui.contacts import load_contacts, parse_contacts
 from trailtui.contacts.rows import sync_contacts
 from trailtui.contacts.schema import ContactBook
 from trailtui.feeds.refresh import refresh
-from trailtui.store import StoreError, ingest, migrations, open_store, queries, writes
+from trailtui.store import StoreError, ingest, migrations, open_store, queries, search, writes
 from trailtui.store.ingest import sort_timestamp
 from trailtui.trail.cadence import Health
 from trailtui.trail.kinds import Kind
@@ -22,7 +22,7 @@ from trailtui.trail.service import contact_card, leave_trail
 from .store_world import Post, feed_id, feed_urls, open_world, post, store_posts
 
 
-def db_url(tmp_path: Path) -> str:
+def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'trail.sqlite3'}"
 
 
@@ -39,7 +39,7 @@ contacts:
 
 
 def test_new_database_gets_schema_version_and_pragmas(tmp_path: Path) -> None:
-    store = open_store(db_url(tmp_path))
+    store = open_store(sqlite_url(tmp_path))
     with store.engine.connect() as conn:
         tables = {
             r[0] for r in conn.execute(text("select name from sqlite_master where type='table'"))
@@ -70,8 +70,8 @@ def test_an_older_database_keeps_its_page_size(tmp_path: Path) -> None:
 
 
 def test_a_connection_without_checkpoints_leaves_them_to_another(tmp_path: Path) -> None:
-    main = open_store(db_url(tmp_path))
-    worker = open_store(db_url(tmp_path), migrate_schema=False, checkpoints=False)
+    main = open_store(sqlite_url(tmp_path))
+    worker = open_store(sqlite_url(tmp_path), migrate_schema=False, checkpoints=False)
     with worker.engine.connect() as conn:
         assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0
     sync_contacts(worker, book(TWO))
@@ -86,14 +86,14 @@ def test_a_connection_without_checkpoints_leaves_them_to_another(tmp_path: Path)
     assert before == 2 and wal.exists()
     worker.close()
     main.close()
-    reopened = open_store(db_url(tmp_path))
+    reopened = open_store(sqlite_url(tmp_path))
     assert queries.counts(reopened).contacts == 2
     reopened.close()
 
 
 def test_entry_insert_suits_each_driver() -> None:
     """The bulk insert is SQLAlchemy's statement for the dialect: positional
-    for SQLite, named (and without RETURNING) for PostgreSQL."""
+    (and without RETURNING) for SQLite, named for PostgreSQL."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     columns = ("feed_id", "guid", "title", "content_hash", "first_seen_at", "sort_ts", "starred")
@@ -105,38 +105,64 @@ def test_entry_insert_suits_each_driver() -> None:
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     compiled = ingest.insert_statement(dialect, columns)
     statement, order = compiled.sql, compiled.order
-    assert order is None and "%(guid)s" in statement and "RETURNING" not in statement
+    assert order is None and "%(guid)s" in statement
+    # PostgreSQL: an entry another client stored first is skipped, and the
+    # rows made come back for the search index.
+    assert "ON CONFLICT (feed_id, guid) DO NOTHING" in statement
+    assert statement.endswith("RETURNING entry.id, entry.feed_id, entry.guid")
 
 
-def test_reopening_keeps_data(tmp_path: Path) -> None:
-    store = open_store(db_url(tmp_path))
+def test_reopening_keeps_data(db_url: str) -> None:
+    store = open_store(db_url)
     sync_contacts(store, book(TWO))
     leave_trail(store, "ada", Kind.LIKE)
     store.close()
-    again = open_store(db_url(tmp_path))
+    again = open_store(db_url)
     assert queries.counts(again).engagements == 1
     again.close()
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
-    open_store(db_url(tmp_path)).close()
-    with sqlite3.connect(tmp_path / "trail.sqlite3") as conn:
-        conn.execute("update trailtui_meta set value='99' where key='schema_version'")
+def test_newer_schema_is_refused(db_url: str) -> None:
+    store = open_store(db_url)
+    with store.engine.begin() as conn:
+        conn.execute(text("update trailtui_meta set value='99' where key='schema_version'"))
+    store.close()
     with pytest.raises(StoreError, match="newer than this trailtui"):
-        open_store(db_url(tmp_path))
+        open_store(db_url)
+
+
+def test_a_version_5_database_gains_version_6_and_its_entries_are_found(db_url: str) -> None:
+    """v6 gives PostgreSQL its search index, filled from the entries already
+    there (made before PostgreSQL had one); on SQLite only the version moves."""
+    store = open_world(url=db_url)
+    store_posts(store, feed_urls("ada", 1)[0], [post("old-1", "Sourdough starter notes", 10)])
+    with store.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("drop table entry_search"))
+        conn.execute(text("update trailtui_meta set value='5' where key='schema_version'"))
+    store.close()
+    upgraded = open_store(db_url)
+    with upgraded.engine.connect() as conn:
+        assert migrations.current_version(conn) == 6 == migrations.SCHEMA_VERSION
+    assert [hit.entry.title for hit in search.search(upgraded, "sourdough")] == [
+        "Sourdough starter notes"
+    ]
+    store_posts(upgraded, feed_urls("bo", 1)[0], [post("new-1", "Sourdough, again", 20)])
+    assert len(search.search(upgraded, "sourdough")) == 2
+    upgraded.close()
 
 
 def test_foreign_database_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "trail.sqlite3") as conn:
         conn.execute("create table contact (x int)")
     with pytest.raises(StoreError, match="not made by this trailtui"):
-        open_store(db_url(tmp_path))
+        open_store(sqlite_url(tmp_path))
 
 
 def test_garbage_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "trail.sqlite3").write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="cannot open database"):
-        open_store(db_url(tmp_path))
+        open_store(sqlite_url(tmp_path))
 
 
 def test_bad_url_is_a_clear_error() -> None:
@@ -145,9 +171,9 @@ def test_bad_url_is_a_clear_error() -> None:
 
 
 def test_migration_path_upgrades_and_keeps_the_trail(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = open_store(db_url(tmp_path))
+    store = open_store(db_url)
     sync_contacts(store, book(TWO))
     leave_trail(store, "ada", Kind.THANKS, text="thank you")
     store.close()
@@ -158,18 +184,20 @@ def test_migration_path_upgrades_and_keeps_the_trail(
     current = migrations.SCHEMA_VERSION
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", current + 1)
     monkeypatch.setitem(migrations.MIGRATIONS, current, add_column)
-    upgraded = open_store(db_url(tmp_path))
+    upgraded = open_store(db_url)
     with upgraded.engine.connect() as conn:
-        columns = {r[1] for r in conn.execute(text("PRAGMA table_info(engagement)"))}
+        columns = {column["name"] for column in inspect(conn).get_columns("engagement")}
         version = conn.execute(text("select value from trailtui_meta")).scalar_one()
     assert "mood" in columns and version == str(current + 1)
     assert [e.text for e in queries.trail(upgraded, "ada")] == ["thank you"]
-    assert (tmp_path / f"trail.sqlite3.v{current}.bak").exists()
+    if db_url.startswith("sqlite"):  # a file copied aside first
+        database = Path(db_url.removeprefix("sqlite:///"))
+        assert database.with_name(f"{database.name}.v{current}.bak").exists()
     upgraded.close()
 
 
-def test_sync_adds_updates_archives_and_restores(tmp_path: Path) -> None:
-    store = open_store(db_url(tmp_path))
+def test_sync_adds_updates_archives_and_restores(db_url: str) -> None:
+    store = open_store(db_url)
     report = sync_contacts(store, book(TWO))
     assert sorted(report.added) == ["ada", "bo"]
 
@@ -185,8 +213,8 @@ def test_sync_adds_updates_archives_and_restores(tmp_path: Path) -> None:
     assert not queries.contact(store, "bo").archived  # type: ignore[union-attr]
 
 
-def test_trail_survives_removal_from_yaml(tmp_path: Path, small_world: Path) -> None:
-    store = open_store(db_url(tmp_path))
+def test_trail_survives_removal_from_yaml(db_url: str, small_world: Path) -> None:
+    store = open_store(db_url)
     sync_contacts(store, load_contacts(small_world))
     refresh(store, force=True)
     entry = queries.merged_feed(store, contact_id="ada")[0]
@@ -210,8 +238,8 @@ def test_trail_survives_removal_from_yaml(tmp_path: Path, small_world: Path) -> 
     store.close()
 
 
-def test_removed_feed_is_deactivated_not_deleted(tmp_path: Path, small_world: Path) -> None:
-    store = open_store(db_url(tmp_path))
+def test_removed_feed_is_deactivated_not_deleted(db_url: str, small_world: Path) -> None:
+    store = open_store(db_url)
     sync_contacts(store, load_contacts(small_world))
     refresh(store, force=True)
     before = queries.counts(store)
@@ -227,8 +255,8 @@ def test_removed_feed_is_deactivated_not_deleted(tmp_path: Path, small_world: Pa
         assert conn.execute(text("select count(*) from entry")).scalar() == before.entries
 
 
-def test_engagements_undo_and_cadence(tmp_path: Path, small_world: Path) -> None:
-    store = open_store(db_url(tmp_path))
+def test_engagements_undo_and_cadence(db_url: str, small_world: Path) -> None:
+    store = open_store(db_url)
     sync_contacts(store, load_contacts(small_world))
     refresh(store, force=True)
     card = contact_card(store, "ada")
@@ -262,8 +290,8 @@ def test_engagements_undo_and_cadence(tmp_path: Path, small_world: Path) -> None
     assert queries.counts(store).engagements == 0
 
 
-def test_overdue_after_twice_the_cadence(tmp_path: Path) -> None:
-    store = open_store(db_url(tmp_path))
+def test_overdue_after_twice_the_cadence(db_url: str) -> None:
+    store = open_store(db_url)
     sync_contacts(store, book(TWO))
     writes.add_engagement(store, "ada", "share", at=1_000_000)
     week = 7 * 86400
@@ -274,14 +302,14 @@ def test_overdue_after_twice_the_cadence(tmp_path: Path) -> None:
     assert late.rhythm.days_overdue(1_000_000 + 3 * week) == 14
 
 
-def test_engagement_for_unknown_contact_is_refused(tmp_path: Path) -> None:
-    store = open_store(db_url(tmp_path))
+def test_engagement_for_unknown_contact_is_refused(db_url: str) -> None:
+    store = open_store(db_url)
     with pytest.raises(StoreError, match="no contact"):
         writes.add_engagement(store, "nobody", "like")
 
 
-def test_merged_feed_is_newest_first_and_read_toggles(tmp_path: Path, small_world: Path) -> None:
-    store = open_store(db_url(tmp_path))
+def test_merged_feed_is_newest_first_and_read_toggles(db_url: str, small_world: Path) -> None:
+    store = open_store(db_url)
     sync_contacts(store, load_contacts(small_world))
     report = refresh(store, force=True)
     assert report.new_entries == 4 and not report.failures
@@ -295,8 +323,8 @@ def test_merged_feed_is_newest_first_and_read_toggles(tmp_path: Path, small_worl
     assert queries.counts(store).unread == 4
 
 
-def test_refetch_of_unchanged_feed_writes_no_entries(tmp_path: Path, small_world: Path) -> None:
-    store = open_store(db_url(tmp_path))
+def test_refetch_of_unchanged_feed_writes_no_entries(db_url: str, small_world: Path) -> None:
+    store = open_store(db_url)
     sync_contacts(store, load_contacts(small_world))
     refresh(store, force=True)
     again = refresh(store, force=True)
@@ -312,7 +340,7 @@ def test_sort_timestamp_clamps_future_and_missing_dates() -> None:
 
 
 def test_locked_database_gives_store_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = open_store(db_url(tmp_path))
+    store = open_store(sqlite_url(tmp_path))
     sync_contacts(store, book(TWO))
     from trailtui.store import db
 
@@ -320,7 +348,7 @@ def test_locked_database_gives_store_error(tmp_path: Path, monkeypatch: pytest.M
     blocker = sqlite3.connect(tmp_path / "trail.sqlite3", isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
     try:
-        quick = open_store(db_url(tmp_path), migrate_schema=False)
+        quick = open_store(sqlite_url(tmp_path), migrate_schema=False)
         with quick.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA busy_timeout = 100")
         with pytest.raises(StoreError, match="locked"):
@@ -332,8 +360,8 @@ def test_locked_database_gives_store_error(tmp_path: Path, monkeypatch: pytest.M
     assert writes.add_engagement(store, "ada", "like").engagement.kind == "like"
 
 
-def test_a_feed_listed_twice_is_one_feed_with_the_last_label(tmp_path: Path) -> None:
-    store = open_store(db_url(tmp_path))
+def test_a_feed_listed_twice_is_one_feed_with_the_last_label(db_url: str) -> None:
+    store = open_store(db_url)
     text = """
 version: 1
 contacts:
@@ -349,10 +377,10 @@ contacts:
     store.close()
 
 
-def test_a_batch_of_feeds_stores_each_feed_s_new_entries_as_its_own(tmp_path: Path) -> None:
+def test_a_batch_of_feeds_stores_each_feed_s_new_entries_as_its_own(db_url: str) -> None:
     """A transaction's new entries go in together, at its end: each keeps
     its feed, each feed its counts; a feed gone meanwhile stores nothing."""
-    store = open_world(tmp_path)
+    store = open_world(url=db_url)
     at = 2_000_000_000
     update = ingest.FeedUpdate(
         fetched_at=at, status=200, error=None, next_fetch_at=at, succeeded=True

@@ -1,15 +1,23 @@
-"""Opening the database: engine, SQLite pragmas, sessions and migrations."""
+"""Opening the database: engine, SQLite pragmas, sessions and migrations.
+
+SQLite (a file) or PostgreSQL (`postgresql+psycopg://USER@HOST/DB`): the
+same store either way. What differs lives here (each engine's options, how a
+write transaction begins) and in the few statements that are each dialect's
+own (`dialects`). A URL's password never leaves this module: errors and
+`Store.url` name the server by host and port.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
+from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from trailtui.clock import now
@@ -22,6 +30,9 @@ __all__ = ["Store", "now", "open_store"]
 BUSY_TIMEOUT_MS = 5_000
 PAGE_SIZE = 16 * 1024
 WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024
+# Seconds to reach a PostgreSQL server before saying it cannot be reached
+# (libpq's default is to wait for ever on a host that drops packets).
+CONNECT_TIMEOUT = 5
 
 
 class Store:
@@ -46,7 +57,11 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction; on SQLite it takes the write lock up front
-        (BEGIN IMMEDIATE) so a concurrent writer makes us wait, not fail."""
+        (BEGIN IMMEDIATE) so a concurrent writer makes us wait, not fail. On
+        PostgreSQL a plain transaction (READ COMMITTED): writers meet only on
+        the rows they share, and a read-then-write that must hold under two
+        clients locks its row (`SELECT ... FOR UPDATE`) or lets a unique index
+        decide (`dialects.insert_ignoring`)."""
         with _write_errors(), self._sessions() as session, session.begin():
             session.connection(execution_options=_IMMEDIATE)
             yield session
@@ -84,19 +99,31 @@ def open_store(url: str, *, migrate_schema: bool = True, checkpoints: bool = Tru
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy raises ArgumentError and others
-        raise StoreError(f"not a database URL: {url!r} ({exc})") from None
+        reason = _without_password(str(exc), url)
+        raise StoreError(f"not a database URL: {hide_password(url)!r} ({reason})") from None
     kwargs: dict[str, Any] = {}
-    if parsed.get_backend_name() == "sqlite":
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             _prepare_sqlite_file(Path(database))
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    elif backend == "postgresql":
+        # A connection the server dropped (a restart, an idle timeout) is
+        # found before it is used, not by the write that needed it.
+        kwargs["pool_pre_ping"] = True
+        kwargs["connect_args"] = {
+            "connect_timeout": CONNECT_TIMEOUT,
+            "application_name": "trailtui",
+        }
     try:
         engine = create_engine(parsed, **kwargs)
     except Exception as exc:
-        raise StoreError(f"cannot use database {url!r}: {exc}") from None
+        reason = _without_password(str(exc), url)
+        raise StoreError(f"cannot use database {hide_password(url)!r}: {reason}") from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, checkpoints=checkpoints)
+    _one_process_per_connection(engine)
     store = Store(engine)
     if migrate_schema:
         try:
@@ -106,8 +133,40 @@ def open_store(url: str, *, migrate_schema: bool = True, checkpoints: bool = Tru
             raise
         except SQLAlchemyError as exc:
             engine.dispose()
-            raise StoreError(f"cannot open database {store.url}: {_reason(exc)}") from None
+            raise StoreError(_cannot_open(engine.url, exc)) from None
     return store
+
+
+def hide_password(url: str) -> str:
+    """A database URL as it may be shown: its password (if any) as ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads: hide what looks like one
+        return _URL_PASSWORD.sub(r"\1***@", url)
+
+
+_URL_PASSWORD = re.compile(r"(//[^/@:]*:)[^@/]*@")
+
+
+def _without_password(text: str, url: str | URL) -> str:
+    """`text` with the URL's password (plain or %-quoted) taken out."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except Exception:
+        return _URL_PASSWORD.sub(r"\1***@", text)
+    secret = parsed.password
+    if secret:
+        for form in {str(secret), parsed.render_as_string(hide_password=False)}:
+            text = text.replace(form, "***")
+    return _URL_PASSWORD.sub(r"\1***@", text)
+
+
+def _cannot_open(url: URL, exc: SQLAlchemyError) -> str:
+    reason = " ".join(_without_password(_reason(exc), url).split())
+    if url.get_backend_name() == "postgresql" and isinstance(exc, OperationalError):
+        where = f"{url.host or 'localhost'}:{url.port or 5432}"
+        return f"cannot reach the PostgreSQL server at {where} (database {url.database}): {reason}"
+    return f"cannot open database {url.render_as_string(hide_password=True)}: {reason}"
 
 
 _IMMEDIATE = {"trailtui_begin": "BEGIN IMMEDIATE"}  # see _on_begin
@@ -119,6 +178,25 @@ def _write_errors() -> Iterator[None]:
         yield
     except OperationalError as exc:
         raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
+
+
+def _one_process_per_connection(engine: Engine) -> None:
+    """A connection belongs to the process that opened it. A forked process
+    (a refresh's worker) that reached for its parent's pooled connections
+    would talk on the parent's socket: it is given new ones instead, and the
+    parent's stay the parent's (SQLAlchemy's recipe for pools across fork)."""
+
+    @event.listens_for(engine, "connect")
+    def _remember_pid(_dbapi_connection: Any, record: Any) -> None:
+        record.info["pid"] = os.getpid()
+
+    @event.listens_for(engine, "checkout")
+    def _check_pid(_dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        pid = os.getpid()
+        if record.info.get("pid", pid) != pid:
+            # Detached, never closed: closing would end the parent's session.
+            record.dbapi_connection = proxy.dbapi_connection = None
+            raise DisconnectionError(f"connection made by process {record.info['pid']}")
 
 
 def _reason(exc: SQLAlchemyError) -> str:

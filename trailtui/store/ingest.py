@@ -7,11 +7,15 @@ This runs once per feed per refresh, thousands of rows at a time: the
 statements are SQLAlchemy's, built and compiled once per dialect and shape,
 then run straight on the driver (`Compiled`), skipping the ORM session and
 the per-call statement building that would cost as much as the writing.
+
+On PostgreSQL the new entries' insert is `ON CONFLICT (feed_id, guid) DO
+NOTHING` (two clients fetching one feed at once: READ COMMITTED lets both
+find an entry new, and it is stored once) and returns the rows it made, whose
+words then go into the search index (`pgsearch`; SQLite's triggers do that).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,10 +35,13 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import update as update_
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from trailtui.store import pgsearch
 from trailtui.store.db import Store
+from trailtui.store.dialects import POSTGRESQL, SQLITE
 from trailtui.store.models import EntryRow, FeedRow
 
 
@@ -243,8 +250,19 @@ def _upsert_entries(
         elif known[1] != entry.content_hash:
             values = {f"v_{name}": value for name, value in _entry_values(entry).items()}
             _entry_update(dialect).run(connection, values | {"entry_key": known[0]})
+            if known[0] and dialect.name == POSTGRESQL:
+                pgsearch.index(connection, [_words_of(known[0], entry)])
             updated += 1
     return StoreResult(new=new, updated=updated)
+
+
+def _words_of(
+    entry_id: int, entry: EntryData | dict[str, Any]
+) -> tuple[int, str | None, str | None, str | None, str | None]:
+    """What `pgsearch.index` takes of an entry (parsed, or a row to insert)."""
+    if isinstance(entry, dict):
+        return entry_id, entry["title"], entry["author"], entry["content"], entry["summary"]
+    return entry_id, entry.title, entry.author, entry.content, entry.summary
 
 
 _ENTRY_FIELD_VALUES = attrgetter(*ENTRY_FIELDS)
@@ -266,6 +284,7 @@ _OLD_SQLITE_BOUND_VALUES = 999
 
 def _insert_entries(connection: Connection, rows: list[dict[str, object]]) -> None:
     dialect, columns = connection.dialect, tuple(rows[0])
+    indexed = dialect.name == POSTGRESQL
     start = 0
     for size in chunk_sizes(len(rows), _rows_per_insert(connection, len(columns))):
         chunk = rows[start : start + size]
@@ -274,7 +293,17 @@ def _insert_entries(connection: Connection, rows: list[dict[str, object]]) -> No
             values = chunk[0]
         else:
             values = {f"{name}_{n}": row[name] for n, row in enumerate(chunk) for name in columns}
-        insert_statement(dialect, columns, size).run(connection, values)
+        result = insert_statement(dialect, columns, size).run(connection, values)
+        if indexed:  # the rows made (not those another client had made first)
+            made = {(feed_id, guid): entry_id for entry_id, feed_id, guid in result}
+            pgsearch.index(
+                connection,
+                [
+                    _words_of(made[key], row)
+                    for row in chunk
+                    if (key := (row["feed_id"], row["guid"])) in made
+                ],
+            )
 
 
 def chunk_sizes(count: int, most: int) -> list[int]:
@@ -291,8 +320,10 @@ def chunk_sizes(count: int, most: int) -> list[int]:
 
 
 def _rows_per_insert(connection: Connection, columns: int) -> int:
-    if connection.dialect.name != "sqlite":
-        return INSERT_ROWS
+    if connection.dialect.name != SQLITE:
+        return INSERT_ROWS  # PostgreSQL takes 65535 bound values: 4000 rows
+    import sqlite3  # only here: a PostgreSQL refresh never needs it
+
     driver = connection.connection.driver_connection
     getlimit = getattr(driver, "getlimit", None)
     bound_values = (
@@ -306,13 +337,23 @@ def _rows_per_insert(connection: Connection, columns: int) -> int:
 @lru_cache(maxsize=128)
 def insert_statement(dialect: Dialect, columns: tuple[str, ...], rows: int = 1) -> Compiled:
     """INSERT of `rows` entries; a row's values are named `<column>_<n>` (one
-    row: plain column names). inline(): no RETURNING of generated ids."""
+    row: plain column names). inline(): no RETURNING of generated ids; on
+    PostgreSQL, skipping entries already there and returning (id, feed_id,
+    guid) of those it made, for the search index."""
+    if dialect.name == POSTGRESQL:
+        statement: Any = (
+            postgresql.insert(ENTRY_TABLE)
+            .on_conflict_do_nothing(index_elements=["feed_id", "guid"])
+            .returning(ENTRY.id, ENTRY.feed_id, ENTRY.guid)
+        )
+    else:
+        statement = insert(ENTRY_TABLE).inline()
     if rows == 1:
-        return Compiled.of(insert(ENTRY_TABLE).inline(), dialect, list(columns))
+        return Compiled.of(statement, dialect, list(columns))
     many: list[dict[str, Any]] = [
         {name: bindparam(f"{name}_{n}") for name in columns} for n in range(rows)
     ]
-    return Compiled.of(insert(ENTRY_TABLE).inline().values(many), dialect)
+    return Compiled.of(statement.values(many), dialect)
 
 
 def sort_timestamp(published: int | None, first_seen: int) -> int:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select
+from typing import cast
+
+from sqlalchemy import Table, select
 
 from trailtui.store.db import Store
+from trailtui.store.dialects import upsert
 from trailtui.store.models import Meta
 
 
@@ -14,6 +17,10 @@ def get(store: Store, key: str) -> str | None:
 
 
 def put(store: Store, values: dict[str, str]) -> None:
+    if not values:
+        return
     with store.write() as session:
-        session.execute(delete(Meta).where(Meta.key.in_(list(values))))
-        session.execute(insert(Meta), [{"key": k, "value": v} for k, v in values.items()])
+        # An upsert, not delete-then-insert: two clients putting the same key
+        # at once (PostgreSQL lets both delete) would both insert it.
+        statement = upsert(session.connection().dialect, cast(Table, Meta.__table__), ["key"], ["value"])
+        session.execute(statement, [{"key": k, "value": v} for k, v in values.items()])

@@ -15,11 +15,13 @@ from typing import cast
 
 from sqlalchemy import Connection, Engine, Table, delete, insert, inspect, select
 
+from trailtui.store import pgsearch
+from trailtui.store.dialects import POSTGRESQL, SQLITE
 from trailtui.store.errors import StoreError
 from trailtui.store.models import Base, EngagementRow, EntryRow, Meta
 from trailtui.store.plaintext import INDEX_TEXT_FUNCTION
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 VERSION_KEY = "schema_version"
 
 # The full-text index of entries (SQLite FTS5): title, author and the body's
@@ -31,8 +33,9 @@ VERSION_KEY = "schema_version"
 # reason a change to that function needs `reindex_search`). Triggers keep it
 # in step with every write to `entry` (the refresh's bulk inserts, its
 # workers', deletes). (SQLite 3.43's contentless_delete would spare the
-# 'delete'; it is not needed, so any SQLite with FTS5 will do.)
-SEARCH_TABLE = "entry_search"
+# 'delete'; it is not needed, so any SQLite with FTS5 will do.) PostgreSQL's
+# index has the same name and is its own table (`pgsearch`, schema v6).
+SEARCH_TABLE = pgsearch.SEARCH_TABLE
 
 
 def _words_of(row: str) -> str:
@@ -69,7 +72,10 @@ _V4_REMADE = ("ix_entry_recent", "ix_entry_feed_recent")
 
 def _add_feed_discovery(connection: Connection) -> None:
     """v2: `blog:` sources (a site whose feed is found by autodiscovery)."""
-    connection.exec_driver_sql("ALTER TABLE feed ADD COLUMN discover BOOLEAN NOT NULL DEFAULT 0")
+    # FALSE, not 0: PostgreSQL's booleans take no integer (SQLite stores 0).
+    connection.exec_driver_sql(
+        "ALTER TABLE feed ADD COLUMN discover BOOLEAN NOT NULL DEFAULT FALSE"
+    )
     connection.exec_driver_sql("ALTER TABLE feed ADD COLUMN resolved_url VARCHAR(2000)")
 
 
@@ -95,7 +101,7 @@ def _add_search_and_triage_indexes(connection: Connection) -> None:
 def _search_index_without_copy(connection: Connection) -> None:
     """v5: the search index holds the entries' words, no longer a copy of
     their text (half the database's size)."""
-    if connection.dialect.name != "sqlite":
+    if connection.dialect.name != SQLITE:
         return
     for trigger in ("insert", "update", "delete"):
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {SEARCH_TABLE}_{trigger}")
@@ -103,9 +109,20 @@ def _search_index_without_copy(connection: Connection) -> None:
     create_search_index(connection, backfill=True)
 
 
+def _search_index_on_postgresql(connection: Connection) -> None:
+    """v6: PostgreSQL gets its search index (`pgsearch`), filled from the
+    entries there are; SQLite has had one since v4."""
+    if connection.dialect.name == POSTGRESQL:
+        pgsearch.create(connection, backfill=True)
+
+
 def create_search_index(connection: Connection, *, backfill: bool) -> None:
-    """The entries' full-text index (SQLite only: another database has none yet)."""
-    if connection.dialect.name != "sqlite":
+    """The entries' full-text index: FTS5 and its triggers on SQLite, the
+    `pgsearch` table on PostgreSQL (another database has none)."""
+    if connection.dialect.name == POSTGRESQL:
+        pgsearch.create(connection, backfill=backfill)
+        return
+    if connection.dialect.name != SQLITE:
         return
     for statement in _SEARCH_DDL:
         connection.exec_driver_sql(statement)
@@ -116,8 +133,12 @@ def create_search_index(connection: Connection, *, backfill: bool) -> None:
 def reindex_search(connection: Connection) -> None:
     """Every entry indexed anew: for a migration after `plaintext.index_text`
     changed what it makes of a body (the index forgets an entry by being told
-    its words, so they must be what it was told then)."""
-    if connection.dialect.name != "sqlite":
+    its words, so they must be what it was told then), or for entries copied
+    into a PostgreSQL database (its index is filled by ingest, not triggers)."""
+    if connection.dialect.name == POSTGRESQL:
+        pgsearch.fill(connection)
+        return
+    if connection.dialect.name != SQLITE:
         return
     connection.exec_driver_sql(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('delete-all')")
     connection.exec_driver_sql(_SEARCH_BACKFILL)
@@ -129,6 +150,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_engagement_marked_read,
     3: _add_search_and_triage_indexes,
     4: _search_index_without_copy,
+    5: _search_index_on_postgresql,
 }
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 INDEX_TEXT_FUNCTION = "trailtui_index_text"
 
@@ -74,3 +75,17 @@ def index_text(content: str | None, summary: str | None) -> str:
     # Cut between words: half a word would be indexed as a word.
     head = text[:INDEXED_CHARS]
     return head if text[INDEXED_CHARS].isspace() else _LAST_WORD.sub("", head)
+
+
+# A word, as search reads one: letters and digits (punctuation and `_` part
+# words). Both indexes' words, the query's and the highlights' are these.
+WORD = re.compile(r"[^\W_]+")
+
+
+def fold(word: str) -> str:
+    """A word as the index compares it: case folded, accents removed (what
+    FTS5's unicode61 tokenizer does with remove_diacritics 2)."""
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -1,8 +1,10 @@
 """Full-text search of the entries the merged feed shows.
 
-One interface, `search`, whatever the database: today SQLite's FTS5 index
-(`migrations.SEARCH_TABLE`, kept in step by triggers), ranked by bm25 with
-the title weighted above the author above the body. The index holds words,
+One interface, `search`, whatever the database: SQLite's FTS5 index
+(`migrations.SEARCH_TABLE`, kept in step by triggers), ranked by bm25, or
+PostgreSQL's tsvector index (`pgsearch`, filled by ingest), ranked by
+ts_rank_cd; on both the title weighs more than the author, the author more
+than the body. The index holds words,
 not text: the excerpts are made from the hits' stored content.
 
 What the user types is never handed to FTS5 as it is. Plain words
@@ -11,6 +13,9 @@ typed; punctuation (`c++`, `don't`, `e.g.`, `(draft)`) is only a separator,
 and `rust-lang` is the phrase "rust lang". Quotes, `*`, OR / AND / NOT,
 `NEAR(...)` and brackets (once any of these is used) keep their FTS5
 meaning; what FTS5 then refuses is a `SearchSyntaxError` that says why.
+PostgreSQL is given the same expression as a tsquery (`pgsearch.tsquery`:
+the same words, phrases, prefixes, AND / OR / NOT and brackets, refused
+alike); NEAR is SQLite's alone, a `SearchSyntaxError` there.
 
 Where the words matched is worked out here, in Python, from the same words:
 spans in the title, and a short excerpt of the body's text with its spans
@@ -20,20 +25,32 @@ spans in the title, and a short excerpt of the body's text with its spans
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, column, func, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, REAL, TSQUERY
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from trailtui.store import pgsearch
 from trailtui.store.db import Store
+from trailtui.store.dialects import POSTGRESQL, SQLITE
 from trailtui.store.errors import StoreError
 from trailtui.store.migrations import SEARCH_TABLE
 from trailtui.store.models import EntryRow
-from trailtui.store.plaintext import index_text
+from trailtui.store.plaintext import WORD, fold, index_text
 from trailtui.store.queries import entries_with_feeds, entry_records, shown_conditions
 from trailtui.store.records import EntryFilter, EntryRecord, SearchHit
 
@@ -77,16 +94,26 @@ def search(
     query = parse_query(text)
     if query is None:
         return []
-    if store.engine.dialect.name != "sqlite":
-        raise StoreError(f"search needs a SQLite database for now, not {store.engine.dialect.name}")
+    dialect = store.engine.dialect.name
+    if dialect not in (SQLITE, POSTGRESQL):
+        raise StoreError(f"search needs SQLite or PostgreSQL, not {dialect}")
+    tsquery = None
+    if dialect == POSTGRESQL:
+        try:
+            tsquery = pgsearch.tsquery(query.expression)
+        except pgsearch.QueryNotSupported as exc:
+            raise SearchSyntaxError(_syntax_message(text, str(exc))) from None
     with store.read() as session:
         conditions = shown_conditions(session, where, feeds_lead=False)
         if conditions is None:
             return []
         try:
-            rows = _ranked(
-                session, query.expression, conditions, limit, narrowed=where_narrows(where)
-            )
+            if tsquery is not None:
+                rows = _ranked_by_postgresql(session, tsquery, conditions, limit)
+            else:
+                rows = _ranked(
+                    session, query.expression, conditions, limit, narrowed=where_narrows(where)
+                )
         except OperationalError as exc:
             reason = str(exc.orig)
             if not reason.startswith("fts5:"):
@@ -147,6 +174,29 @@ def _ranked(
     return list(session.execute(statement).all())
 
 
+def _ranked_by_postgresql(
+    session: Session, tsquery: str, conditions: list[ColumnElement[bool]], limit: int
+) -> list[Row[Any]]:
+    """`_ranked` on PostgreSQL: the GIN index finds the matches, ts_rank_cd
+    ranks them (title above author above body: `pgsearch.RANK_WEIGHTS`)."""
+    query = cast(literal(tsquery), TSQUERY)
+    score = func.ts_rank_cd(
+        cast(literal(pgsearch.RANK_WEIGHTS), ARRAY(REAL)),
+        _PG_INDEX.c.words,
+        query,
+        pgsearch.RANK_NORMALIZATION,
+    )
+    statement = (
+        entries_with_feeds()
+        .join(_PG_INDEX, _PG_INDEX.c.entry_id == EntryRow.id)
+        .where(*conditions, _PG_INDEX.c.words.op("@@")(query))
+        .order_by(score.desc(), EntryRow.sort_ts.desc(), EntryRow.id.desc())
+        .limit(limit)
+    )
+    return list(session.execute(statement).all())
+
+
+_PG_INDEX = table(pgsearch.SEARCH_TABLE, column("entry_id"), column("words"))
 _CHUNK = 500  # ids per IN (...)
 
 
@@ -176,7 +226,6 @@ def _bodies(session: Session, ids: Sequence[int]) -> dict[int, str]:
 
 # --- what was typed → an FTS5 expression -------------------------------------
 
-_WORD = re.compile(r"[^\W_]+")
 _OPERATORS = frozenset({"OR", "AND", "NOT"})
 _EXPLICIT = re.compile(r'["*]|\b(?:OR|AND|NOT)\b|\bNEAR\(')
 # Explicit syntax: a quoted phrase (with its prefix star), NEAR(...), a bracket,
@@ -201,7 +250,7 @@ def parse_query(text: str) -> Query | None:
     parts = [_phrase(words) for words in chunks]
     if prefix:
         parts[-1] += "*"
-    terms = [Term(_fold(word)) for words in chunks for word in words]
+    terms = [Term(fold(word)) for words in chunks for word in words]
     if prefix:
         terms[-1] = Term(terms[-1].word, prefix=True)
     return Query(" ".join(parts), tuple(terms))
@@ -237,7 +286,7 @@ def _explicit(text: str) -> Query | None:
                 continue
             suffix = f", {distance.group(1)}" if distance else ""
             _join(parts, f"NEAR({' '.join(_phrase(words) for words in phrases)}{suffix})")
-            found = [Term(_fold(word)) for words in phrases for word in words]
+            found = [Term(fold(word)) for words in phrases for word in words]
         else:
             source = match.group("phrase") if kind == "phrase" else value
             star = kind == "phrase" and match.group("star") == "*"
@@ -247,7 +296,7 @@ def _explicit(text: str) -> Query | None:
             if not words:
                 continue
             _join(parts, _phrase(words) + ("*" if star else ""))
-            found = [Term(_fold(word)) for word in words]
+            found = [Term(fold(word)) for word in words]
             if star:
                 found[-1] = Term(found[-1].word, prefix=True)
         if not negated:
@@ -273,7 +322,7 @@ def _join(parts: list[str], part: str) -> None:
 
 
 def _words(chunk: str) -> list[str]:
-    return _WORD.findall(chunk)
+    return WORD.findall(chunk)
 
 
 def _phrase(words: Sequence[str]) -> str:
@@ -296,21 +345,13 @@ def _syntax_message(text: str, reason: str) -> str:
 # --- where the words are ------------------------------------------------------
 
 
-def _fold(word: str) -> str:
-    """A word as the index compares it: case folded, accents removed."""
-    if word.isascii():
-        return word.lower()
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def spans(text: str, terms: Sequence[Term]) -> tuple[tuple[int, int], ...]:
     """(start, end) of every word of `text` that one of the terms matches."""
     if not terms:
         return ()
     found = []
-    for match in _WORD.finditer(text):
-        token = _fold(match.group())
+    for match in WORD.finditer(text):
+        token = fold(match.group())
         if any(term.matches(token) for term in terms):
             found.append((match.start(), match.end()))
     return tuple(found)
@@ -344,8 +385,8 @@ def _first_match(body: str, terms: Sequence[Term]) -> int | None:
     # words with one pattern, then check them as `spans` does.
     pattern = _candidates("".join(sorted({term.word[:1] for term in terms})))
     for match in pattern.finditer(body):
-        token = _WORD.match(body, match.start())
-        if token is not None and any(term.matches(_fold(token.group())) for term in terms):
+        token = WORD.match(body, match.start())
+        if token is not None and any(term.matches(fold(token.group())) for term in terms):
             return match.start()
     return None
 

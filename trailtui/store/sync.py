@@ -8,11 +8,12 @@ that points at them, but no longer show in the merged feed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, select
 
 from trailtui.store.db import Store, now
+from trailtui.store.dialects import insert_ignoring
 from trailtui.store.models import ContactRow, FeedRow
 
 # Per contact: id, name, the `data` the contact row keeps, and its feeds as
@@ -90,10 +91,18 @@ def sync_rows(store: Store, contacts: ContactRows) -> SyncReport:
                 if url not in listed and feed.active:
                     feed.active = False
                     report.feeds_removed += 1
+        # Another client may mirror the same file at the same moment (on
+        # PostgreSQL its rows are not locked out of ours): a row it has
+        # just added is not added twice, and neither sync fails.
+        dialect = session.connection().dialect
         if new_contacts:
-            session.execute(insert(ContactRow), new_contacts)
+            contacts_table = cast(Table, ContactRow.__table__)
+            session.execute(insert_ignoring(dialect, contacts_table, ["id"]), new_contacts)
         if new_feeds:
-            session.execute(insert(FeedRow), new_feeds)
+            feeds_table = cast(Table, FeedRow.__table__)
+            session.execute(
+                insert_ignoring(dialect, feeds_table, ["contact_id", "url"]), new_feeds
+            )
         for contact_id, row in rows.items():
             if contact_id not in wanted and not row.archived:
                 row.archived = True

@@ -30,7 +30,10 @@ def add_engagement(
 
     once_per_entry: if an active trail of this kind is already on this entry,
     record nothing and return that one (`created` False). The check and the
-    insert share one write transaction, so two clients cannot both add one."""
+    insert share one write transaction, and the entry's row is locked first
+    (`FOR UPDATE`; SQLite's write lock already is), so two clients cannot both
+    add one: on PostgreSQL the second waits for the first to commit, then
+    sees its trail."""
     stamp = at if at is not None else now()
     with store.write() as session:
         if session.get(ContactRow, contact_id) is None:
@@ -38,7 +41,7 @@ def add_engagement(
         title = None
         marked_read = False
         if entry_id is not None:
-            entry = session.get(EntryRow, entry_id)
+            entry = session.get(EntryRow, entry_id, with_for_update=True)
             if entry is None:
                 raise StoreError(f"no entry with id {entry_id}")
             title = entry.title
@@ -81,6 +84,7 @@ def undo_last_engagement(store: Store) -> Undone | None:
             .where(EngagementRow.undone_at.is_(None))
             .order_by(EngagementRow.id.desc())  # the last one left, whatever its date
             .limit(1)
+            .with_for_update()  # two clients' undos never undo one trail twice
         ).first()
         if row is None:
             return None

@@ -1,0 +1,39 @@
+"""The statements each database spells its own way: inserts that a unique
+key may refuse (`ON CONFLICT` in SQLite and in PostgreSQL, SQLAlchemy's
+construct of each dialect), chosen by the connection's dialect. Another
+database gets the plain statement (and no guard against a second client)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Dialect, Insert, Table, insert
+from sqlalchemy.dialects import postgresql, sqlite
+
+POSTGRESQL = "postgresql"
+SQLITE = "sqlite"
+
+
+def insert_ignoring(dialect: Dialect, table: Table, key: Sequence[str]) -> Insert:
+    """INSERT whose rows are skipped where a row with the same `key` (a
+    unique constraint's columns) is already there: two clients adding the
+    same row both succeed, and it is there once."""
+    if dialect.name == POSTGRESQL:
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(key))
+    if dialect.name == SQLITE:
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(key))
+    return insert(table)
+
+
+def upsert(dialect: Dialect, table: Table, key: Sequence[str], columns: Sequence[str]) -> Insert:
+    """INSERT that, where a row with the same `key` is there, sets its
+    `columns` to the new row's instead."""
+    if dialect.name == POSTGRESQL:
+        pg = postgresql.insert(table)
+        changed = {name: pg.excluded[name] for name in columns}
+        return pg.on_conflict_do_update(index_elements=list(key), set_=changed)
+    if dialect.name == SQLITE:
+        lite = sqlite.insert(table)
+        changed = {name: lite.excluded[name] for name in columns}
+        return lite.on_conflict_do_update(index_elements=list(key), set_=changed)
+    return insert(table)
