@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from trailtui.store import Store, open_store
+from trailtui.store import Store, open_store, pgsearch
 from trailtui.store.ingest import FeedUpdate, store_fetches
 from trailtui.store.sync import sync_rows
 
@@ -123,6 +123,8 @@ def search_index_is_sound(store: Store) -> bool:
     words of the entries there are, each where it is (as an index made
     afresh from them holds them): no word of an old version of an entry
     left behind, none of a new one missing."""
+    if store.engine.dialect.name == "postgresql":
+        return _postgresql_index_is_sound(store)
     try:
         with store.write_connection() as connection:
             connection.exec_driver_sql(
@@ -144,6 +146,26 @@ def search_index_is_sound(store: Store) -> bool:
         )
 
 
+def _postgresql_index_is_sound(store: Store) -> bool:
+    """PostgreSQL's index holds, for every entry and only those, the vector
+    its current title, author and body make (`pgsearch.vector`), as the
+    server reads it."""
+    with store.read() as session:
+        rows = session.execute(text("SELECT entry_id, words::text FROM entry_search")).all()
+        held = {row[0]: row[1] for row in rows}
+        entries = session.execute(
+            text("SELECT id, title, author, content, summary FROM entry")
+        ).all()
+        wanted = {
+            row[0]: session.execute(
+                text("SELECT CAST(:v AS tsvector)::text"),
+                {"v": pgsearch.vector(row[1], row[2], row[3], row[4])},
+            ).scalar_one()
+            for row in entries
+        }
+    return held == wanted
+
+
 def _index_words(connection: Connection, schema: str, table: str) -> set[tuple[Any, ...]]:
     """Every (word, entry, column, offset) an FTS5 table holds."""
     vocabulary = f"temp.{table}_words"
@@ -156,7 +178,8 @@ def _index_words(connection: Connection, schema: str, table: str) -> set[tuple[A
 
 def indexed_ids(store: Store) -> set[int]:
     with store.read() as session:
-        return {r[0] for r in session.execute(text("SELECT rowid FROM entry_search"))}
+        key = "entry_id" if store.engine.dialect.name == "postgresql" else "rowid"
+        return {r[0] for r in session.execute(text(f"SELECT {key} FROM entry_search"))}
 
 
 def entry_ids(store: Store) -> set[int]:
