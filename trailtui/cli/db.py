@@ -210,7 +210,7 @@ class Info:
 
 
 def database_info(url: URL) -> Info:
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
     from trailtui.store.migrations import SCHEMA_VERSION
 
@@ -231,6 +231,13 @@ def database_info(url: URL) -> Info:
                 size_bytes=size_of(url, connection),
                 counts={words[1]: counts.get(name, 0) for name, words in COUNTED.items()},
             )
+    except OperationalError as exc:
+        if url.get_backend_name() == "postgresql":
+            raise DatabaseProblem(
+                f"cannot reach the PostgreSQL server at {host_port(url)} "
+                f"(database {url.database}): {reason(exc)}"
+            ) from None
+        raise DatabaseProblem(f"cannot read {describe(url)}: {reason(exc)}") from None
     except SQLAlchemyError as exc:
         raise DatabaseProblem(f"cannot read {describe(url)}: {reason(exc)}") from None
     finally:
