@@ -215,7 +215,7 @@ _BOILERPLATE = re.compile(
 )
 # A sentence ends at . ! ? or … (closing quotes and brackets with it), before
 # a space and what starts the next one.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”\u2019)\]]*\s+(?=[\"“\u2018(\[]?[A-Z0-9À-Þ])")
+_SENTENCE_END = re.compile(r"[.!?…][\"”\u2019)\]]*(?=\s+[\"“\u2018(\[]?[A-Z0-9À-Þ])")
 _MEANINGFUL_WORDS = 4
 # Where stored (sanitized, lower-case) HTML breaks into blocks: the lines of
 # the post, each taken alone.
@@ -241,7 +241,8 @@ def first_sentence(*fragments: str | None, title: str = "") -> str:
             line = clean_line(html_text(block))
             if not line or _BOILERPLATE.fullmatch(line) or line.casefold() == title.casefold():
                 continue
-            sentence = _SENTENCE_END.split(line, maxsplit=1)[0]
+            end = _SENTENCE_END.search(line)
+            sentence = line[: end.end()] if end is not None else line
             if len(sentence.split()) >= _MEANINGFUL_WORDS or sentence[-1] in ".!?…":
                 return _bounded(sentence)
             fallback = fallback or sentence
