@@ -40,8 +40,9 @@ def sync(store: Store, text: str, base: Path) -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(f"sqlite:///{tmp_path / 'people.sqlite3'}")
+def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
+    """People on each backend."""
+    opened = open_store(db_url)
     sync(opened, BOOK, tmp_path)
     yield opened
     opened.close()

@@ -61,9 +61,17 @@ def info(person: str) -> dict[str, Any]:
     return PEOPLE.get(person, GONE)
 
 
+def sqlite_plans_only(world: World) -> None:
+    """The query plans checked are SQLite's (PostgreSQL's planner picks by
+    its statistics, which a small world does not make stable)."""
+    if world.store.engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite query plan")
+
+
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    store = open_world(tmp_path)
+def world(db_url: str) -> Iterator[World]:
+    """The world on each backend."""
+    store = open_world(url=db_url)
     plan = []
     for shift, person in enumerate([*PEOPLE, "gone"]):
         for url in feed_urls(person, info(person)["feeds"]):
@@ -345,12 +353,14 @@ def test_a_page_walks_an_order_index_never_sorting_the_history(
 ) -> None:
     """However many entries a filter matches, a page reads them in order from
     an index that holds all it checks (no entry row read, no sort)."""
+    sqlite_plans_only(world)
     plan = page_plan(world.store, where)
     assert index in plan
     assert "TEMP B-TREE" not in plan
 
 
 def test_counts_come_from_an_index_alone(world: World) -> None:
+    sqlite_plans_only(world)
     (plan,) = plans(world.store, lambda: queries.feed_counts(world.store))
     assert "COVERING INDEX ix_entry_feed_recent" in plan
     assert "SCAN entry\n" not in plan + "\n"
