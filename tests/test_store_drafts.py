@@ -3,6 +3,7 @@ discarded and posted (the trail and the draft in one transaction)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -418,3 +419,32 @@ def test_an_unknown_person_or_post_is_told_and_nothing_is_written(store: Store) 
             kind="comment",
         )
     assert trails(store) == [] and rows(store) == []
+
+
+def test_clients_saving_at_once_still_make_one_open_draft(db_url: str, store: Store) -> None:
+    """Several connections each save a first draft for the same post at the
+    same moment: the contact's row lock (PostgreSQL) or the write lock
+    (SQLite) lets only the first make one; the others update it."""
+    entry = engines(store)
+    clients = [open_store(db_url, migrate_schema=False) for _ in range(6)]
+    start = threading.Barrier(len(clients))
+    made: list[int] = []
+    failed: list[BaseException] = []
+
+    def first_save(client: Store, n: int) -> None:
+        try:
+            start.wait()
+            made.append(save(client, f"from client {n}", entry=entry, at=T0 + n))
+        except BaseException as exc:  # reported below, in the test thread
+            failed.append(exc)
+
+    threads = [threading.Thread(target=first_save, args=(c, n)) for n, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for client in clients:
+        client.close()
+    assert failed == []
+    assert len(made) == len(clients) and len(set(made)) == 1
+    assert len([r for r in rows(store) if r[3] == OPEN]) == 1
