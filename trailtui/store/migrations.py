@@ -95,7 +95,8 @@ def _add_search_and_triage_indexes(connection: Connection) -> None:
                 index.drop(connection)
             if index.name in _V4_REMADE or index.name in _V4_INDEXES[table.name]:
                 index.create(connection)
-    create_search_index(connection, backfill=True)
+    if connection.dialect.name == SQLITE:  # PostgreSQL's comes with v6
+        create_search_index(connection, backfill=True)
 
 
 def _search_index_without_copy(connection: Connection) -> None:
