@@ -88,7 +88,9 @@ def test_the_index_does_not_depend_on_the_server_s_text_search_setup(store: Stor
     store_posts(store, feed_urls("bo", 1)[0], [post("b-1", "The running herons", 10)])
     with store.engine.begin() as conn:
         database = conn.exec_driver_sql("SELECT current_database()").scalar_one()
-        conn.exec_driver_sql(f"ALTER DATABASE \"{database}\" SET default_text_search_config = 'english'")
+        conn.exec_driver_sql(
+            f"ALTER DATABASE \"{database}\" SET default_text_search_config = 'english'"
+        )
     store.engine.dispose()  # new sessions, with the setting
     assert [h.entry.title for h in search.search(store, "the running")] == ["The running herons"]
     assert search.search(store, "run") != [] and search.search(store, "run ") == []
@@ -108,7 +110,9 @@ def test_one_like_per_post_under_two_clients_at_once(store: Store, pg_url: str) 
     def like_all(n: int) -> None:
         start.wait()
         for id_ in ids:
-            written = writes.add_engagement(clients[n], "cy", "like", entry_id=id_, once_per_entry=True)
+            written = writes.add_engagement(
+                clients[n], "cy", "like", entry_id=id_, once_per_entry=True
+            )
             made[n].append(written.created)
 
     threads = [threading.Thread(target=like_all, args=(n,)) for n in range(2)]
@@ -119,11 +123,10 @@ def test_one_like_per_post_under_two_clients_at_once(store: Store, pg_url: str) 
     for client in clients:
         client.close()
     with store.read() as session:
-        per_post = dict(
-            session.execute(
-                text("SELECT entry_id, count(*) FROM engagement GROUP BY entry_id")
-            ).all()
-        )
+        rows = session.execute(
+            text("SELECT entry_id, count(*) FROM engagement GROUP BY entry_id")
+        ).all()
+    per_post: dict[int, int] = {row[0]: row[1] for row in rows}
     assert per_post == dict.fromkeys(ids, 1)
     assert [a + b for a, b in zip(made[0], made[1], strict=True)] == [1] * len(ids)
 
@@ -183,6 +186,8 @@ def test_an_unreachable_server_is_named_without_its_password() -> None:
     message = str(raised.value)
     assert message.startswith("cannot reach the PostgreSQL server at 127.0.0.1:1 (database trail)")
     assert "s3cret" not in message
-    store = open_store("postgresql+psycopg://ada:s3cret-word@127.0.0.1:1/trail", migrate_schema=False)
+    store = open_store(
+        "postgresql+psycopg://ada:s3cret-word@127.0.0.1:1/trail", migrate_schema=False
+    )
     assert "s3cret" not in store.url and "***" in store.url
     store.close()

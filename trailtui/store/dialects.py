@@ -1,14 +1,15 @@
 """The statements each database spells its own way: inserts that a unique
 key may refuse (`ON CONFLICT` in SQLite and in PostgreSQL, SQLAlchemy's
 construct of each dialect), chosen by the connection's dialect. Another
-database gets the plain statement (and no guard against a second client)."""
+database gets the plain statement (and no guard against a second client).
+Each dialect's module is imported when used: a SQLite user's start-up never
+loads PostgreSQL's (a few tens of milliseconds)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from sqlalchemy import Dialect, Insert, Table, insert
-from sqlalchemy.dialects import postgresql, sqlite
 
 POSTGRESQL = "postgresql"
 SQLITE = "sqlite"
@@ -19,8 +20,12 @@ def insert_ignoring(dialect: Dialect, table: Table, key: Sequence[str]) -> Inser
     unique constraint's columns) is already there: two clients adding the
     same row both succeed, and it is there once."""
     if dialect.name == POSTGRESQL:
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(key))
     if dialect.name == SQLITE:
+        from sqlalchemy.dialects import sqlite
+
         return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(key))
     return insert(table)
 
@@ -29,10 +34,14 @@ def upsert(dialect: Dialect, table: Table, key: Sequence[str], columns: Sequence
     """INSERT that, where a row with the same `key` is there, sets its
     `columns` to the new row's instead."""
     if dialect.name == POSTGRESQL:
+        from sqlalchemy.dialects import postgresql
+
         pg = postgresql.insert(table)
         changed = {name: pg.excluded[name] for name in columns}
         return pg.on_conflict_do_update(index_elements=list(key), set_=changed)
     if dialect.name == SQLITE:
+        from sqlalchemy.dialects import sqlite
+
         lite = sqlite.insert(table)
         changed = {name: lite.excluded[name] for name in columns}
         return lite.on_conflict_do_update(index_elements=list(key), set_=changed)

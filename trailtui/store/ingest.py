@@ -35,7 +35,6 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import update as update_
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -295,7 +294,8 @@ def _insert_entries(connection: Connection, rows: list[dict[str, object]]) -> No
             values = {f"{name}_{n}": row[name] for n, row in enumerate(chunk) for name in columns}
         result = insert_statement(dialect, columns, size).run(connection, values)
         if indexed:  # the rows made (not those another client had made first)
-            made = {(feed_id, guid): entry_id for entry_id, feed_id, guid in result}
+            returned = cast(list[tuple[int, int, str]], result.all())
+            made = {(feed_id, guid): entry_id for entry_id, feed_id, guid in returned}
             pgsearch.index(
                 connection,
                 [
@@ -341,6 +341,8 @@ def insert_statement(dialect: Dialect, columns: tuple[str, ...], rows: int = 1) 
     PostgreSQL, skipping entries already there and returning (id, feed_id,
     guid) of those it made, for the search index."""
     if dialect.name == POSTGRESQL:
+        from sqlalchemy.dialects import postgresql  # not at a SQLite start-up
+
         statement: Any = (
             postgresql.insert(ENTRY_TABLE)
             .on_conflict_do_nothing(index_elements=["feed_id", "guid"])

@@ -102,12 +102,10 @@ def index(
     ]
     if values:
         # On the driver: one statement, many rows (psycopg pipelines them).
-        connection.exec_driver_sql(_UPSERT_SQL, values)  # type: ignore[arg-type]
+        connection.exec_driver_sql(_UPSERT_SQL, values)
 
 
-def vector(
-    title: str | None, author: str | None, content: str | None, summary: str | None
-) -> str:
+def vector(title: str | None, author: str | None, content: str | None, summary: str | None) -> str:
     """An entry's words as a tsvector literal: title (A), author (B), body (C)."""
     positions: dict[str, list[str]] = {}
     at = 0

@@ -40,7 +40,6 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, REAL, TSQUERY
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -179,6 +178,8 @@ def _ranked_by_postgresql(
 ) -> list[Row[Any]]:
     """`_ranked` on PostgreSQL: the GIN index finds the matches, ts_rank_cd
     ranks them (title above author above body: `pgsearch.RANK_WEIGHTS`)."""
+    from sqlalchemy.dialects.postgresql import ARRAY, REAL, TSQUERY  # not at start-up
+
     query = cast(literal(tsquery), TSQUERY)
     score = func.ts_rank_cd(
         cast(literal(pgsearch.RANK_WEIGHTS), ARRAY(REAL)),
