@@ -181,6 +181,7 @@ def test_a_forked_process_opens_its_own_connections(store: Store) -> None:
 
 
 def test_an_unreachable_server_is_named_without_its_password() -> None:
+    pytest.importorskip("psycopg")
     with pytest.raises(StoreError) as raised:
         open_store("postgresql+psycopg://ada:s3cret-word@127.0.0.1:1/trail")
     message = str(raised.value)

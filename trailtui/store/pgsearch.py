@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -106,22 +107,41 @@ def index(
 
 
 def vector(title: str | None, author: str | None, content: str | None, summary: str | None) -> str:
-    """An entry's words as a tsvector literal: title (A), author (B), body (C)."""
+    """An entry's words as a tsvector literal: title (A), author (B), body (C).
+
+    (This runs for every entry a refresh stores, once a word: the loop does
+    as little as it can, the positions' text made once for all entries.)"""
     positions: dict[str, list[str]] = {}
     at = 0
     for source, weight in ((title, "A"), (author, "B"), (index_text(content, summary), "C")):
         if not source:
             continue
+        labels = _labels(weight)
         at += 1  # a gap: a phrase never runs from one field into the next
-        for match in WORD.finditer(source):
+        for word in _folded_words(source):
             at += 1
-            word = fold(match.group())
-            if not word or len(word.encode()) > _MAX_LEXEME_BYTES:
-                continue
-            seen = positions.setdefault(word, [])
-            if len(seen) < _MAX_POSITIONS:
-                seen.append(f"{min(at, _MAX_POSITION)}{weight}")
-    return " ".join(f"{_quoted(word)}:{','.join(where)}" for word, where in positions.items())
+            seen = positions.get(word)
+            if seen is None:
+                positions[word] = [labels[at if at < _MAX_POSITION else _MAX_POSITION]]
+            elif len(seen) < _MAX_POSITIONS:
+                seen.append(labels[at if at < _MAX_POSITION else _MAX_POSITION])
+    return " ".join(
+        f"{_quoted(word)}:{','.join(where)}"
+        for word, where in positions.items()
+        if len(word) * 4 <= _MAX_LEXEME_BYTES or len(word.encode()) <= _MAX_LEXEME_BYTES
+    )
+
+
+@lru_cache(maxsize=4)
+def _labels(weight: str) -> list[str]:
+    """Every position as the literal writes it with this weight ("12C")."""
+    return [f"{position}{weight}" for position in range(_MAX_POSITION + 1)]
+
+
+def _folded_words(source: str) -> list[str]:
+    if source.isascii():  # most text: one lower() for all of it
+        return WORD.findall(source.lower())
+    return [folded for word in WORD.findall(source) if (folded := fold(word))]
 
 
 def _quoted(lexeme: str) -> str:
