@@ -22,5 +22,7 @@ def put(store: Store, values: dict[str, str]) -> None:
     with store.write() as session:
         # An upsert, not delete-then-insert: two clients putting the same key
         # at once (PostgreSQL lets both delete) would both insert it.
-        statement = upsert(session.connection().dialect, cast(Table, Meta.__table__), ["key"], ["value"])
+        statement = upsert(
+            session.connection().dialect, cast(Table, Meta.__table__), ["key"], ["value"]
+        )
         session.execute(statement, [{"key": k, "value": v} for k, v in values.items()])

@@ -100,9 +100,7 @@ def sync_rows(store: Store, contacts: ContactRows) -> SyncReport:
             session.execute(insert_ignoring(dialect, contacts_table, ["id"]), new_contacts)
         if new_feeds:
             feeds_table = cast(Table, FeedRow.__table__)
-            session.execute(
-                insert_ignoring(dialect, feeds_table, ["contact_id", "url"]), new_feeds
-            )
+            session.execute(insert_ignoring(dialect, feeds_table, ["contact_id", "url"]), new_feeds)
         for contact_id, row in rows.items():
             if contact_id not in wanted and not row.archived:
                 row.archived = True
