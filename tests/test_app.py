@@ -9,9 +9,9 @@ from textual.widgets import Static
 from trailtui.feeds.refresh import refresh_async
 from trailtui.store import queries
 from trailtui.ui.app import TrailApp
+from trailtui.ui.screens.draft import DraftScreen
 from trailtui.ui.screens.help import HelpScreen
 from trailtui.ui.screens.main import MainScreen
-from trailtui.ui.screens.prompt import TextPrompt
 from trailtui.workspace import open_workspace
 
 from .ui_support import SIZE, main_screen, running, screen_text, settle, shown, told, workspace_for
@@ -73,9 +73,9 @@ async def test_a_second_like_on_one_post_is_not_recorded_and_says_so(
         for words in ("First thought", "Second thought"):
             await pilot.press("g")
             await pilot.press("c")
-            await pilot.pause()
+            await settle(pilot)  # a draft each time: the first was posted
             await pilot.press(*words)
-            await pilot.press("enter")
+            await pilot.press("ctrl+s")
             await settle(pilot)
         assert [t.kind for t in queries.trail(store, "ada")] == [
             "comment",
@@ -141,9 +141,9 @@ async def test_a_note_is_not_a_touch_and_the_panel_agrees(
 ) -> None:
     async with running(small_world, tmp_path) as (_, pilot):
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"Met at a meetup")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         text = await shown(pilot, "noted (not a touch)")
         assert "never touched" in text
@@ -165,27 +165,28 @@ async def test_trail_survives_a_restart(small_world: Path, tmp_path: Path) -> No
     again.close()
 
 
-async def test_comment_prompt_records_text_and_escape_cancels(
+async def test_comment_opens_a_draft_that_records_text_and_escape_cancels(
     small_world: Path, tmp_path: Path
 ) -> None:
     async with running(small_world, tmp_path) as (app, pilot):
         store = app.workspace.store
         await pilot.press("c")
-        await pilot.pause()
-        assert isinstance(app.screen, TextPrompt)
+        await settle(pilot)
+        assert isinstance(app.screen, DraftScreen)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert queries.trail(store, "ada") == []
 
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(*"Great point")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         trail = queries.trail(store, "ada")
-        assert [(t.kind, t.text) for t in trail] == [("comment", "Great point")]
-        await shown(pilot, "“Great point”")
+        said = "Hi Ada, I enjoyed “Ada on engines”. Great point"
+        assert [(t.kind, t.text) for t in trail] == [("comment", said)]
+        await shown(pilot, "Commented “Ada on engines”.")
 
 
 async def test_help_lists_the_live_bindings_and_the_palette(

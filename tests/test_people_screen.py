@@ -16,12 +16,12 @@ from trailtui.trail.kinds import Kind
 from trailtui.trail.people import Order
 from trailtui.ui.app import TrailApp
 from trailtui.ui.keys import TRAIL_KEYS
+from trailtui.ui.screens.draft import WORDED, DraftScreen
 from trailtui.ui.screens.main import MainScreen
-from trailtui.ui.screens.people import PROMPTS, PeopleScreen
-from trailtui.ui.screens.prompt import TextPrompt
+from trailtui.ui.screens.people import PeopleScreen
 from trailtui.ui.screens.timeline import TimelineScreen
 
-from .ui_support import running, screen_text, settle, shown
+from .ui_support import running, screen_text, settle, shown, wait_for
 
 NOW = 1_796_115_600  # 2026-12-01 09:00 UTC
 PERSON_KEYS = [(t.key, t.kind) for t in TRAIL_KEYS if t.kind.about_person]
@@ -203,11 +203,14 @@ async def test_each_person_trail_key_records_against_the_person_only(
         await pilot.press(key)
         await pilot.pause()
         words = None
-        if kind in PROMPTS:
-            assert isinstance(app.screen, TextPrompt)
+        if kind in WORDED:  # drafted first, from its template
+            draft = app.screen
+            assert isinstance(draft, DraftScreen)
+            await wait_for(pilot, lambda: draft.started)
             assert "Bo Lind" in screen_text(app)
-            words = f"about {kind.value}"
-            await pilot.press(*words, "enter")
+            await pilot.press(*f"about {kind.value}")
+            words = draft.editor.text.strip()
+            await pilot.press("ctrl+s")
         await settle(pilot)
         assert top(app) is screen
         trail = queries.trail(store, "bo-lind")
@@ -223,16 +226,16 @@ async def test_each_person_trail_key_records_against_the_person_only(
         assert bo.rhythm.health.value == ("never touched" if kind is Kind.NOTE else "fresh")
 
 
-async def test_a_cancelled_prompt_records_nothing_and_post_keys_are_not_bound(
+async def test_a_closed_draft_records_nothing_and_post_keys_are_not_bound(
     small_world: Path, tmp_path: Path
 ) -> None:
     async with running(small_world, tmp_path) as (app, pilot):
         store = app.workspace.store
         screen = await people_screen(pilot)
         await pilot.press("w")
-        await pilot.pause()
-        assert isinstance(app.screen, TextPrompt)
-        assert "How did you reach out to Ada Quill?" in screen_text(app)
+        await settle(pilot)
+        assert isinstance(app.screen, DraftScreen)
+        assert "Reached out · Ada Quill" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
         assert top(app) is screen
@@ -295,7 +298,7 @@ async def test_remapped_keys_are_named_in_the_header(small_world: Path, tmp_path
         assert screen.order is Order.NAME
         await pilot.press("W")
         await pilot.pause()
-        assert isinstance(app.screen, TextPrompt)
+        assert isinstance(app.screen, DraftScreen)
 
 
 async def test_no_contacts_says_how_to_add_one(tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ from trailtui.store import queries
 from trailtui.store.models import EntryRow
 from trailtui.ui.screens import main as main_module
 from trailtui.ui.screens.confirm import Confirm
+from trailtui.ui.screens.draft import DraftScreen
 from trailtui.ui.screens.filter import FilterScreen
-from trailtui.ui.screens.prompt import TextPrompt
 
 from .conftest import ITEM, RSS, write_feed
 from .ui_support import main_screen, opened, running, screen_text, settle, shown, told, wait_for
@@ -136,10 +136,11 @@ async def test_trails_about_the_person_are_not_filed_under_the_post(
         current = main_screen(app).feed.current
         assert current is not None and current.title == "Ada on engines"  # no advance
         await shown(pilot, "Endorsed: Ada Quill.")
-        # Reached out carries words: how.
-        screen = await opened(pilot, "w", TextPrompt)
+        # Reached out carries words: how. They are drafted, about the person.
+        screen = await opened(pilot, "w", DraftScreen)
+        await wait_for(pilot, lambda: screen.started)
         await pilot.press(*"a call about her book")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         trail = queries.trail(store, "ada")
         assert (trail[0].kind, trail[0].entry_id, trail[0].text) == (

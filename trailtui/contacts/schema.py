@@ -351,6 +351,13 @@ KEYMAP_ACTIONS = (
     "timeline",
     "toggle_panel",
     "snooze",
+    "drafts",
+    "draft_help",
+    "draft_thanks",
+    "draft_report_back",
+    "draft_intro",
+    "draft_note",
+    "draft_reached_out",
     # the whole app
     "quit",
     "command_palette",
@@ -399,6 +406,16 @@ KEYMAP_ACTIONS = (
     "review.up",
     "review.apply",
     "snooze.cancel",
+    "draft.post",
+    "draft.later",
+    "draft.editor",
+    "draft.template",
+    "draft.close",
+    "drafts.resume",
+    "drafts.discard",
+    "drafts.close",
+    "drafts.down",
+    "drafts.up",
 )
 _KEY = re.compile(r"^[^\s,]+(,[^\s,]+)*$")
 
@@ -416,6 +433,9 @@ class Settings(_Model):
     advance_after_trail: StrictBool = True
     keys: dict[Text, Text] = {}
     theme: Text | None = None
+    # The user's own Mastodon server ("mastodon.social"): a drafted reply to a
+    # Mastodon post opens there, ready to reply from the user's account.
+    mastodon_server: Text | None = None
 
     @field_validator("tier_cadences")
     @classmethod

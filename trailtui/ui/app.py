@@ -10,8 +10,6 @@ The app owns what outlives a screen:
 
 from __future__ import annotations
 
-import os
-import shlex
 import subprocess
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -51,6 +49,7 @@ from trailtui.ui.messages import (
     WriteContacts,
 )
 from trailtui.ui.refresher import Refresher
+from trailtui.ui.screens.external_editor import editor_command
 from trailtui.ui.screens.main import MainScreen
 from trailtui.workspace import Workspace
 
@@ -58,15 +57,6 @@ WATCH_EVERY = 1.0  # seconds between looks at the contacts file
 NAVIGATION = {"down", "up", "page_down", "page_up", "first", "last"}
 VIEW_KEY = "view"  # trailtui_meta: the view last switched to, "today" or "feed"
 TODAY, FEED = "today", "feed"
-
-
-def editor_command() -> list[str]:
-    """The user's editor ($VISUAL, then $EDITOR, then vi), split like a shell would."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    try:
-        return shlex.split(editor) or ["vi"]
-    except ValueError:
-        return [editor]
 
 
 class TrailApp(ReportsFailures, App[None]):
@@ -185,6 +175,10 @@ class TrailApp(ReportsFailures, App[None]):
                 live.tooltip,
                 partial(self.run_action, live.action, live.namespace),
             )
+        if not any(live.id == "drafts" for live in live_bindings(screen)):
+            yield SystemCommand(
+                "Drafts", "Your open drafts: resume one or discard it", self.action_drafts
+            )
         yield SystemCommand(
             "Import contacts",
             "Add people from an OPML, vCard or LinkedIn Connections.csv file",
@@ -253,6 +247,12 @@ class TrailApp(ReportsFailures, App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, TodayScreen) and screen.loaded:
                 screen.reload()
+
+    def action_drafts(self) -> None:
+        from trailtui.ui.screens.drafts_list import DraftsList
+
+        if not isinstance(self.screen, DraftsList):
+            self.push_screen(DraftsList(self.workspace))
 
     def action_messages(self) -> None:
         from trailtui.ui.screens.messages_log import MessagesScreen

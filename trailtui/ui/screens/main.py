@@ -45,10 +45,10 @@ from trailtui.ui.keys import key_for, keys_for
 from trailtui.ui.messages import CopyText, OpenLink, RefreshRequested
 from trailtui.ui.screens.base import TrailScreen
 from trailtui.ui.screens.confirm import Confirm
+from trailtui.ui.screens.draft import WORDED, DraftOutcome, DraftScreen
 from trailtui.ui.screens.filter import FilterScreen, describe_filter
 from trailtui.ui.screens.main_empty import EmptyFeed, empty_text
 from trailtui.ui.screens.main_keys import MAIN_BINDINGS
-from trailtui.ui.screens.prompt import TextPrompt
 from trailtui.ui.widgets.contact_panel import ContactPanel
 from trailtui.ui.widgets.feed_list import FeedList
 from trailtui.ui.widgets.status_line import StatusLine
@@ -58,14 +58,6 @@ PAGE = 500  # entries read at a time: the first paint needs only a screenful
 NARROW = 100  # columns: below this the contact panel is hidden until asked for
 SEARCH_DELAY = 0.25  # seconds after the last key before searching
 PANEL_DELAY = 0.03  # seconds after the cursor stops before the panel shows its entry
-
-PROMPTS = {
-    Kind.COMMENT: "Your comment on",
-    Kind.REPORT_BACK: "What you reported back to",
-    Kind.INTRO: "Whom you introduced to",
-    Kind.NOTE: "A note about",
-    Kind.REACHED_OUT: "How you reached out to",
-}
 
 EMPTY_KEYS = [
     "add_contact",
@@ -525,37 +517,53 @@ class MainScreen(TrailScreen[None]):
 
     def action_trail(self, kind_name: str) -> None:
         kind = Kind(kind_name)
+        if kind in WORDED:
+            self.action_draft(kind_name)  # words first: the draft
+            return
         entry = self.feed.current
         if kind.about_person:
             person = self.selected_person()
             if person is None:
                 self.status.flash("Select a post or a person first.")
                 return
-            contact_id, name = person
-            if kind in PROMPTS:
-                title = f"{PROMPTS[kind]} {name}"
-                self.app.push_screen(
-                    TextPrompt(title), partial(self._trail_with_text, contact_id, None, kind)
-                )
-            else:
-                self.record_trail(contact_id, None, kind, None)
+            self.record_trail(person[0], None, kind, None)
             return
         if entry is None:
             self.status.flash("Select an entry first.")
             return
-        if kind in PROMPTS:
-            title = f"{PROMPTS[kind]} “{entry.title}” ({entry.contact_name})"
-            self.app.push_screen(
-                TextPrompt(title), partial(self._trail_with_text, entry.contact_id, entry.id, kind)
-            )
-        else:
-            self.record_trail(entry.contact_id, entry.id, kind, None)
+        self.record_trail(entry.contact_id, entry.id, kind, None)
 
-    def _trail_with_text(
-        self, contact_id: str, entry_id: int | None, kind: Kind, text: str | None
-    ) -> None:
-        if text:
-            self.record_trail(contact_id, entry_id, kind, text)
+    def action_draft(self, kind_name: str) -> None:
+        """A draft with the kind's template: about the person for a trail
+        about the person, else about the selected post."""
+        kind = Kind(kind_name)
+        if kind.about_person:
+            person = self.selected_person()
+            if person is None:
+                self.status.flash("Select a post or a person first.")
+                return
+            contact_id, entry_id = person[0], None
+        else:
+            entry = self.feed.current
+            if entry is None:
+                self.status.flash("Select an entry first.")
+                return
+            contact_id, entry_id = entry.contact_id, entry.id
+        self.app.push_screen(
+            DraftScreen(self.workspace, contact_id, entry_id, kind=kind), self.draft_closed
+        )
+
+    def draft_closed(self, outcome: DraftOutcome | None) -> None:
+        if outcome is None:
+            return
+        if outcome.posted is not None:
+            self.post_message(self.TrailLeft(outcome.posted.trail))
+        elif outcome.kept is not None:
+            drafts = key_for(self, "drafts")
+            where = f" ({drafts} lists your drafts)" if drafts else ""
+            self.status.flash(f"Kept as a draft{where}.")
+        elif outcome.discarded:
+            self.status.flash("Draft discarded.")
 
     @work(thread=True, group="trail", exit_on_error=False)
     def record_trail(

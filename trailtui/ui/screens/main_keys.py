@@ -9,6 +9,7 @@ from dataclasses import replace
 from textual.binding import Binding
 
 from trailtui.ui.keys import trail_bindings
+from trailtui.ui.screens.draft import draft_bindings, drafts_binding
 
 # The footer keeps to what a day of triage needs, so it fits 80 columns.
 IN_FOOTER = {"like", "comment"}
@@ -38,6 +39,8 @@ MAIN_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     ),
     Binding("enter", "open_reader", "Read", tooltip="Read the post here", id="open_reader"),
     *(replace(binding, show=binding.id in IN_FOOTER) for binding in trail_bindings()),
+    *draft_bindings(),
+    drafts_binding(),
     Binding(
         "u", "undo", "Undo", show=False, tooltip="Undo the last trail or mark-all-read", id="undo"
     ),

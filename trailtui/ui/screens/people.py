@@ -31,26 +31,13 @@ from trailtui.trail.service import leave_trail
 from trailtui.ui.errors import Failure
 from trailtui.ui.keys import key_for, keys_for, trail_bindings
 from trailtui.ui.screens.base import TrailScreen
-from trailtui.ui.screens.prompt import TextPrompt
+from trailtui.ui.screens.draft import WORDED, DraftOutcome, DraftScreen, draft_bindings
 from trailtui.ui.theme import Tone, tones
 from trailtui.ui.widgets.status_line import StatusLine
 from trailtui.workspace import Workspace
 
 PERSON_KINDS = tuple(kind for kind in Kind if kind.about_person)
-NEEDS_SOMEONE = frozenset({"open", "sort", "find", "timeline", "trail"})
-
-# Kinds that carry words ask for them first: the question, with the name.
-PROMPTS = {
-    Kind.REPORT_BACK: "What did you report back to {name}?",
-    Kind.INTRO: "Whom did you introduce {name} to?",
-    Kind.NOTE: "A note about {name} (private; not a touch)",
-    Kind.REACHED_OUT: "How did you reach out to {name}?",
-}
-PLACEHOLDERS = {
-    Kind.REPORT_BACK: "I tried your advice on … and here is what happened",
-    Kind.INTRO: "introduced them to … about …",
-    Kind.REACHED_OUT: "a call, a message, coffee…",
-}
+NEEDS_SOMEONE = frozenset({"open", "sort", "find", "timeline", "trail", "draft"})
 
 HEALTH_TONES: dict[Health, Tone] = {
     Health.FRESH: "ok",
@@ -146,6 +133,7 @@ class PeopleScreen(TrailScreen[str | None]):
             replace(binding, show=True) if binding.id == Kind.REACHED_OUT else binding
             for binding in trail_bindings(kinds=PERSON_KINDS)
         ),
+        *draft_bindings(kinds=PERSON_KINDS),
     ]
 
     FAILURES = {
@@ -408,25 +396,39 @@ class PeopleScreen(TrailScreen[str | None]):
     # ---- trail --------------------------------------------------------
 
     def action_trail(self, kind_name: str) -> None:
+        kind = Kind(kind_name)
+        if kind in WORDED:
+            self.action_draft(kind_name)  # words first: the draft
+            return
         current = self.current
         if current is None:
             self.query_one(StatusLine).flash("Select a person first.")
             return
-        kind = Kind(kind_name)
-        if kind in PROMPTS:
-            prompt = TextPrompt(
-                PROMPTS[kind].format(name=shown(current.name, one_line=True)),
-                PLACEHOLDERS.get(kind, ""),
-            )
-            self.app.push_screen(prompt, partial(self._trail_with_text, current, kind))
-        else:
-            self.record_trail(current, kind, None)
+        self.record_trail(current, kind, None)
 
-    def _trail_with_text(self, who: Person, kind: Kind, text: str | None) -> None:
-        if text:
-            self.record_trail(who, kind, text)
+    def action_draft(self, kind_name: str) -> None:
+        current = self.current
+        if current is None:
+            self.query_one(StatusLine).flash("Select a person first.")
+            return
+        self.app.push_screen(
+            DraftScreen(self.workspace, current.id, None, kind=Kind(kind_name)),
+            partial(self.draft_closed, current),
+        )
+
+    def draft_closed(self, who: Person, outcome: DraftOutcome | None) -> None:
+        status = self.query_one(StatusLine)
+        if outcome is not None and outcome.posted is not None:
+            self.row_after_trail(outcome.posted.trail, who)
+        elif outcome is not None and outcome.kept is not None:
+            status.flash(f"Kept as a draft for {shown(who.name, one_line=True)}.")
         else:
-            self.query_one(StatusLine).flash("Nothing recorded.")
+            status.flash("Nothing recorded.")
+
+    @work(thread=True, group="trail", exit_on_error=False)
+    def row_after_trail(self, written: TrailWrite, who: Person) -> None:
+        at = now()
+        self.post_message(self.TrailLeft(written, person(self.workspace.store, who.id, at=at), at))
 
     @work(thread=True, group="trail", exit_on_error=False)
     def record_trail(self, who: Person, kind: Kind, text: str | None) -> None:

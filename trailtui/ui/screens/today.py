@@ -35,8 +35,13 @@ from trailtui.ui.errors import Failure
 from trailtui.ui.keys import key_for, trail_bindings
 from trailtui.ui.messages import RefreshRequested
 from trailtui.ui.screens.base import TrailScreen
-from trailtui.ui.screens.main import PROMPTS
-from trailtui.ui.screens.prompt import TextPrompt
+from trailtui.ui.screens.draft import (
+    WORDED,
+    DraftOutcome,
+    DraftScreen,
+    draft_bindings,
+    drafts_binding,
+)
 from trailtui.ui.widgets.goal_bar import GoalBar
 from trailtui.ui.widgets.status_line import StatusLine
 from trailtui.workspace import Workspace
@@ -72,6 +77,8 @@ class TodayScreen(TrailScreen[None]):
             id="open_reader",
         ),
         *(replace(binding, show=binding.id in IN_FOOTER) for binding in trail_bindings()),
+        *draft_bindings(),
+        drafts_binding(),
         Binding(
             "z",
             "snooze",
@@ -286,7 +293,17 @@ class TodayScreen(TrailScreen[None]):
     # ---- the trail -------------------------------------------------------
 
     def action_trail(self, kind_name: str) -> None:
-        kind = Kind(kind_name)
+        if Kind(kind_name) in WORDED:
+            self.action_draft(kind_name)  # words first: the draft
+            return
+        self.trail_on_current(Kind(kind_name), drafted=False)
+
+    def action_draft(self, kind_name: str) -> None:
+        self.trail_on_current(Kind(kind_name), drafted=True)
+
+    def trail_on_current(self, kind: Kind, *, drafted: bool) -> None:
+        """The trail on the post (a trail about the person: for the person), at
+        once or after a draft."""
         item = self.current
         if item is None:
             self.status.flash("Select a post or a person first.")
@@ -299,21 +316,23 @@ class TodayScreen(TrailScreen[None]):
                 self.status.flash(f"{name} has no new post here. Try: {hint}.")
                 return
             entry_id = item.entry.id
-        if kind in PROMPTS:
-            post = item.entry if entry_id is not None else None
-            about = f"“{post.title}” ({item.contact_name})" if post else item.contact_name
+        if drafted:
             self.app.push_screen(
-                TextPrompt(f"{PROMPTS[kind]} {about}"),
-                partial(self._with_text, item, entry_id, kind),
+                DraftScreen(self.workspace, item.contact_id, entry_id, kind=kind),
+                partial(self.draft_closed, item),
             )
             return
         self.record_trail(item.contact_id, item.contact_name, entry_id, kind, None)
 
-    def _with_text(
-        self, item: TodayItem, entry_id: int | None, kind: Kind, text: str | None
-    ) -> None:
-        if text:
-            self.record_trail(item.contact_id, item.contact_name, entry_id, kind, text)
+    def draft_closed(self, item: TodayItem, outcome: DraftOutcome | None) -> None:
+        if outcome is not None and outcome.posted is not None:
+            self.post_message(self.TrailLeft(outcome.posted.trail, item.contact_name))
+        elif outcome is not None and outcome.kept is not None:
+            drafts = key_for(self, "drafts")
+            where = f" ({drafts} lists your drafts)" if drafts else ""
+            self.status.flash(f"Kept as a draft{where}.")
+        elif outcome is not None and outcome.discarded:
+            self.status.flash("Draft discarded.")
 
     @work(thread=True, group="trail", exit_on_error=False)
     def record_trail(
