@@ -31,9 +31,8 @@ from trailtui.ui.screens.draft import DraftOutcome, DraftScreen, posted_text
 from trailtui.ui.widgets.status_line import StatusLine
 from trailtui.workspace import Workspace
 
-# (label, width) of the columns whose width does not change; the person, the
-# post and the first line share what is left.
-AGE_WIDTH = 7
+# The age has a fixed width; the person, the post and the first line share the rest.
+AGE_WIDTH = 8  # "just now", "59 min"
 NEEDS_A_DRAFT = frozenset({"resume", "discard"})
 
 
