@@ -291,7 +291,7 @@ async def test_the_app_shows_the_server_gone(filled_pg: str, small_world: Path) 
             await settle(pilot)
             await wait_for(pilot, lambda: "Could not record the trail" in told(app))
             assert "Nothing was recorded." in told(app)
-            assert make_url(filled_pg).database in told(app)  # the server's own words
+            assert str(make_url(filled_pg).database) in told(app)  # the server's own words
             assert app.is_running
         back_on(filled_pg)
         with workspace.store.read() as session:
