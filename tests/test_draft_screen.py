@@ -20,8 +20,8 @@ from textual.widgets import Select, TextArea
 from trailtui.store import StoreError, queries
 from trailtui.store import drafts as stored
 from trailtui.store.models import EntryRow
+from trailtui.trail import drafts as service
 from trailtui.trail.kinds import Kind
-from trailtui.ui import app as app_module
 from trailtui.ui.app import TrailApp
 from trailtui.ui.screens import draft as draft_module
 from trailtui.ui.screens.confirm import Confirm
@@ -63,7 +63,7 @@ class Browser:
 def osc52(app: TrailApp) -> list[str]:
     """What the app sends to the terminal's clipboard, kept instead."""
     sent: list[str] = []
-    app.copy_to_clipboard = sent.append  # type: ignore[method-assign]
+    app.copy_to_clipboard = sent.append  # type: ignore[method-assign,assignment]
     return sent
 
 
@@ -74,6 +74,11 @@ async def draft_open(pilot: Pilot[None], key: str = "c") -> DraftScreen:
     assert isinstance(screen, DraftScreen), f"{key} opened {type(screen).__name__}"
     await wait_for(pilot, lambda: screen.started)
     return screen
+
+
+def top(app: TrailApp) -> object:
+    """The screen on top now (not as an earlier isinstance narrowed it)."""
+    return app.screen
 
 
 def body_of(screen: DraftScreen) -> str:
@@ -222,7 +227,7 @@ async def test_an_untouched_template_is_replaced_and_typing_is_never_lost(
         assert isinstance(confirm, Confirm)
         await pilot.click("#no")
         await settle(pilot)
-        assert app.screen is screen and body_of(screen) == typed
+        assert top(app) is screen and body_of(screen) == typed
         assert screen.template is not None and screen.template.key == "feedback"
         # Replacing it is the user's choice.
         await pick(pilot, screen, "thanks")
@@ -401,7 +406,7 @@ async def test_a_double_post_records_one_trail(small_world: Path, tmp_path: Path
         assert [(t.kind, t.text) for t in trail] == [("comment", text.strip())]
         # The same draft posted again (a second client, a retry) records nothing either.
         assert screen.start is not None and screen.template is not None
-        again = draft_module.post(
+        again = service.post(
             app.workspace.store,
             screen.start,
             draft_id=screen.draft_id,
@@ -415,8 +420,6 @@ async def test_a_double_post_records_one_trail(small_world: Path, tmp_path: Path
 async def test_a_store_error_on_post_keeps_the_screen_and_the_text(
     small_world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_post = draft_module.post
-
     def failing(*args: object, **kwargs: object) -> object:
         raise StoreError("database is locked")
 
@@ -426,12 +429,12 @@ async def test_a_store_error_on_post_keeps_the_screen_and_the_text(
         monkeypatch.setattr(draft_module, "post", failing)
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is screen
+        assert top(app) is screen
         assert body_of(screen).endswith("keep me")
         assert "Could not record the trail: database is locked." in told(app)
         await shown(pilot, "Not recorded. Press ^s to try again.")
         assert queries.trail(app.workspace.store, "ada") == []
-        monkeypatch.setattr(draft_module, "post", real_post)
+        monkeypatch.setattr(draft_module, "post", service.post)
         text = body_of(screen)
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -448,7 +451,7 @@ async def test_discard_asks_and_leaves_nothing(small_world: Path, tmp_path: Path
         assert isinstance(app.screen, Confirm)
         await pilot.click("#no")
         await settle(pilot)
-        assert app.screen is screen and len(open_drafts(app)) == 1
+        assert top(app) is screen and len(open_drafts(app)) == 1
         await pilot.click("#draft-discard")
         await settle(pilot)
         await pilot.click("#yes")
@@ -518,7 +521,7 @@ async def test_a_failing_or_missing_editor_says_so_and_keeps_the_text(
         before = body_of(screen)
         await pilot.press("ctrl+e")
         await settle(pilot)
-        assert app.screen is screen and body_of(screen) == before
+        assert top(app) is screen and body_of(screen) == before
         assert f"Not edited: {expected} Your text is kept here as it was." in told(app)
 
 
@@ -530,12 +533,6 @@ async def test_the_palette_offers_the_editor_while_a_draft_is_open(
         titles = [command.title for command in app.get_system_commands(screen)]
         assert "Edit in $EDITOR (^e)" in titles and "Post (^s)" in titles
         assert "Drafts" in titles  # the list, from the palette, with no key here
-
-
-def test_the_editor_command_lives_where_screens_can_use_it() -> None:
-    from trailtui.ui.screens.external_editor import editor_command
-
-    assert app_module.editor_command is editor_command
 
 
 # ---- worded trails: shift keys and the plain keys that carry words -----------------

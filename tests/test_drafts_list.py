@@ -60,6 +60,10 @@ def two_drafts(app: TrailApp) -> None:
     )
 
 
+def top(app: TrailApp) -> object:
+    return app.screen
+
+
 async def drafts_list(app: TrailApp, pilot: Pilot[None]) -> DraftsList:
     app.action_drafts()
     await settle(pilot)
@@ -116,7 +120,7 @@ async def test_enter_resumes_a_draft_with_every_character_and_posting_empties_th
         assert draft.template is not None and draft.template.key == "note"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert app.screen is screen
+        assert top(app) is screen
         assert [d.contact_id for d in screen.drafts] == ["ada"]
         await shown(pilot, "Noted: Cy Offline.")
         trail = queries.trail(app.workspace.store, "cy-offline")
@@ -138,7 +142,7 @@ async def test_discard_asks_first_and_keeps_the_draft_when_told_no(
         assert "“Hi Ada, the gears!”" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is screen and len(stored.open_drafts(app.workspace.store)) == 2
+        assert top(app) is screen and len(stored.open_drafts(app.workspace.store)) == 2
         await pilot.press("delete")
         await settle(pilot)
         await pilot.click("#yes")
@@ -167,7 +171,7 @@ async def test_no_drafts_says_how_to_start_one_with_the_users_comment_key(
         # Only the way back is offered.
         await pilot.press("x", "enter")
         await settle(pilot)
-        assert app.screen is screen
+        assert top(app) is screen
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)

@@ -49,7 +49,7 @@ from trailtui.ui.messages import (
     WriteContacts,
 )
 from trailtui.ui.refresher import Refresher
-from trailtui.ui.screens.external_editor import editor_command
+from trailtui.ui.screens.external_editor import editor_command as editor_command
 from trailtui.ui.screens.main import MainScreen
 from trailtui.workspace import Workspace
 
