@@ -40,9 +40,9 @@ def world(folder: Path, server: FeedServer, posts: int) -> Path:
     return contacts
 
 
-def client(name: str, contacts: str, url: str, go: Any, results: Any) -> None:
-    """One machine: its own workspace; on `go`, a like, a comment and a draft
-    on every post it sees, and a snooze of every person."""
+def client(name: str, contacts: str, url: str, ready: Any, go: Any, results: Any) -> None:
+    """One machine: its own workspace; the posts it sees said `ready`; on `go`,
+    a like, a comment and a draft on every one, and a snooze of every person."""
     from trailtui.workspace import open_workspace
 
     try:
@@ -59,6 +59,7 @@ def client(name: str, contacts: str, url: str, go: Any, results: Any) -> None:
                 )
             ).all()
         )
+    ready.put(name)
     go.wait()
     try:
         liked = trails(name, store, entries)
@@ -101,13 +102,16 @@ def test_two_machines_and_a_fetch_at_once(pg_url: str, server: FeedServer, tmp_p
         machines[name] = folder / "contacts.yaml"
     world(tmp_path / "server", server, POSTS + 2)  # two new posts each, for the fetch
     spawn = multiprocessing.get_context("spawn")
-    go, results = spawn.Event(), spawn.Queue()
+    ready, go, results = spawn.Queue(), spawn.Event(), spawn.Queue()
     clients = [
-        spawn.Process(target=client, args=(name, str(path), pg_url, go, results))
+        spawn.Process(target=client, args=(name, str(path), pg_url, ready, go, results))
         for name, path in machines.items()
     ]
     for process in clients:
         process.start()
+    # Both machines have read the posts before the fetch starts (or they would
+    # see some of its new ones); then all three go at once.
+    assert sorted(ready.get(timeout=HANG_GUARD) for _ in clients) == ["a", "b"]
     fetching = subprocess.Popen(
         [*fetch, "fetch", "--force"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

@@ -46,3 +46,10 @@ def upsert(dialect: Dialect, table: Table, key: Sequence[str], columns: Sequence
         changed = {name: lite.excluded[name] for name in columns}
         return lite.on_conflict_do_update(index_elements=list(key), set_=changed)
     return insert(table)
+
+
+# A row lock for a writer that must not race another client (PostgreSQL's
+# FOR NO KEY UPDATE; SQLite's write transaction already serialises writers).
+# Not FOR UPDATE: that would block the foreign-key checks of other writers'
+# inserts, and two writers locking contact and entry in turn would deadlock.
+NO_KEY_UPDATE = {"key_share": True}

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from trailtui.store.db import Store, now
+from trailtui.store.dialects import NO_KEY_UPDATE
 from trailtui.store.errors import StoreError
 from trailtui.store.models import ContactRow, DraftRow, EngagementRow, EntryRow
 from trailtui.store.records import TrailWrite
@@ -224,7 +225,7 @@ def _draft_to_write(
     for (contact, entry). The contact's row is locked first (PostgreSQL), so
     two clients cannot both find no open draft and both make one (SQLite's
     write transaction already holds the database's one write lock)."""
-    if session.get(ContactRow, contact_id, with_for_update=True) is None:
+    if session.get(ContactRow, contact_id, with_for_update=NO_KEY_UPDATE) is None:
         raise StoreError(f"no contact with id {contact_id!r}")
     if entry_id is not None and session.get(EntryRow, entry_id) is None:
         raise StoreError(f"no entry with id {entry_id}")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 
 from trailtui.store.db import Store, now
+from trailtui.store.dialects import NO_KEY_UPDATE
 from trailtui.store.errors import StoreError
 from trailtui.store.models import ContactRow, EngagementRow, EntryRow
 from trailtui.store.queries import shown_conditions
@@ -41,7 +42,7 @@ def add_engagement(
         title = None
         marked_read = False
         if entry_id is not None:
-            entry = session.get(EntryRow, entry_id, with_for_update=True)
+            entry = session.get(EntryRow, entry_id, with_for_update=NO_KEY_UPDATE)
             if entry is None:
                 raise StoreError(f"no entry with id {entry_id}")
             title = entry.title
@@ -84,7 +85,7 @@ def undo_last_engagement(store: Store) -> Undone | None:
             .where(EngagementRow.undone_at.is_(None))
             .order_by(EngagementRow.id.desc())  # the last one left, whatever its date
             .limit(1)
-            .with_for_update()  # two clients' undos never undo one trail twice
+            .with_for_update(key_share=True)  # two clients' undos never undo one trail twice
         ).first()
         if row is None:
             return None
