@@ -21,7 +21,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
 def test_every_command_has_help() -> None:
     commands: tuple[list[str], ...] = (
         [], ["fetch"], ["contacts"], ["contacts", "check"], ["contacts", "add"], ["stats"],
-        ["doctor"], ["import"], ["export"], ["digest"],
+        ["doctor"], ["import"], ["export"], ["digest"], ["db"], ["db", "info"], ["db", "copy"],
     )  # fmt: skip
     for args in commands:
         code, out, _ = run(*args, "--help")

@@ -44,7 +44,7 @@ def test_every_command_is_reached() -> None:
     names = {" ".join(path) for path in every_command()}
     assert names == {
         "", "fetch", "contacts", "contacts check", "contacts add", "stats", "doctor",
-        "import", "export", "digest",
+        "import", "export", "digest", "db", "db info", "db copy",
     }  # fmt: skip
 
 

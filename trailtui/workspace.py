@@ -75,7 +75,7 @@ class Workspace:
         from the UI thread."""
         with self.lock:
             if self._book is None and self._synced:
-                self.reload_contacts(force=True)
+                self._reload(force=False, parse=True)
             return self._book
 
     @property
@@ -148,18 +148,24 @@ class Workspace:
         with self.lock:
             return self._reload(force)
 
-    def _reload(self, force: bool) -> SyncReport | None:
+    def _reload(self, force: bool, *, parse: bool = False) -> SyncReport | None:
+        """parse=True: the book is wanted even when the file is the one already
+        mirrored (it is then only parsed: nothing is written to the database,
+        which may be read-only)."""
         try:
             data = self.contacts_path.read_bytes()
         except OSError:
             data = None
         self._blank = data is not None and not data.strip()
         fingerprint = self._fingerprint(data) if data is not None else None
-        if not force and fingerprint and fingerprint == meta.get(self.store, FINGERPRINT_KEY):
+        unchanged = fingerprint and fingerprint == meta.get(self.store, FINGERPRINT_KEY)
+        if not force and unchanged and not parse:
             self._settings = json.loads(meta.get(self.store, SETTINGS_KEY) or "{}")
             self._synced, self.problems = True, []
             return None
-        early, self._early = self._early, None
+        early = None
+        if not parse:  # the forked helper's rows mirror the file, but bring no book
+            early, self._early = self._early, None
         ready = early.result(data) if early is not None and data is not None else None
         if ready is not None:  # read and valid: mirror it without loading the schema
             from trailtui.store.sync import sync_rows
@@ -180,6 +186,10 @@ class Workspace:
         except ContactsError as exc:
             self.problems = exc.problems
             self._synced = False
+            return None
+        if not force and unchanged:  # parsed for its book alone: the mirror is up to date
+            self._book, self.problems, self._synced = book, [], True
+            self._settings = start_up_settings(book)
             return None
         report = sync_contacts(self.store, book)
         self._book, self.problems, self._synced = book, [], True

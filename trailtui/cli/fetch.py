@@ -5,14 +5,16 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import click
 
 from trailtui import paths
-from trailtui.cli.common import CONTEXT, Options, open_workspace_or_exit, workspace_options
+from trailtui.cli.common import CONTEXT, Options, fail, open_workspace_or_exit, workspace_options
 from trailtui.text import plural
+
+DATABASE = "database: "  # how a feed that could not be stored says why (feeds.finish)
 
 
 @contextmanager
@@ -74,6 +76,8 @@ def fetch(options: Options, force: bool) -> None:
         elif outcome.result is Result.FAILED:
             click.echo(f"  failed: {outcome.url}: {outcome.error}", err=True)
 
+    from trailtui.store import StoreError, queries
+
     try:
         report = refresh(
             workspace.store,
@@ -82,14 +86,17 @@ def fetch(options: Options, force: bool) -> None:
             on_start=on_start,
             on_progress=on_progress,
         )
+    except StoreError as exc:
+        fail(f"the database failed during the refresh: {exc}; run trailtui fetch again")
     finally:
         if bar:
             bar[0].__exit__(None, None, None)
+
     feeds_by_id = {}
     if report.failures:
-        from trailtui.store import queries
-
-        feeds_by_id = {f.id: f for f in queries.feed_health(workspace.store)}
+        # If the database is gone, the summary names the feeds by URL alone.
+        with suppress(StoreError):
+            feeds_by_id = {f.id: f for f in queries.feed_health(workspace.store)}
     workspace.close()
     if report.total:
         unchanged = report.count(Result.NOT_MODIFIED) + report.count(Result.UNCHANGED)
@@ -110,3 +117,10 @@ def fetch(options: Options, force: bool) -> None:
             click.echo(
                 f"  moved {outcome.url} -> {outcome.moved_to} (update contacts.yaml to the new URL)"
             )
+    lost = [o.error for o in report.failures if o.error and o.error.startswith(DATABASE)]
+    if lost:
+        fail(
+            f"the database failed during the refresh ({lost[-1].removeprefix(DATABASE)}); "
+            f"{plural(len(lost), 'feed')} could not be stored, what was stored is kept: "
+            "run trailtui fetch again"
+        )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
-from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from trailtui.clock import now
@@ -62,7 +62,7 @@ class Store:
         the rows they share, and a read-then-write that must hold under two
         clients locks its row (`SELECT ... FOR UPDATE`) or lets a unique index
         decide (`dialects.insert_ignoring`)."""
-        with _write_errors(), self._sessions() as session, session.begin():
+        with _write_errors(self.engine.url), self._sessions() as session, session.begin():
             session.connection(execution_options=_IMMEDIATE)
             yield session
 
@@ -70,7 +70,7 @@ class Store:
     def write_connection(self) -> Iterator[Connection]:
         """`write`, on a Core connection: no ORM session to set up, for the
         refresh's bulk writes (one per feed)."""
-        with _write_errors(), self.engine.connect() as plain:
+        with _write_errors(self.engine.url), self.engine.connect() as plain:
             connection = plain.execution_options(**_IMMEDIATE)
             with connection.begin():
                 yield connection
@@ -172,12 +172,22 @@ def _cannot_open(url: URL, exc: SQLAlchemyError) -> str:
 _IMMEDIATE = {"trailtui_begin": "BEGIN IMMEDIATE"}  # see _on_begin
 
 
+# PostgreSQL's "permission denied" and "read-only transaction": a role that may only read.
+_READ_ONLY_STATES = frozenset({"42501", "25006"})
+
+
 @contextmanager
-def _write_errors() -> Iterator[None]:
+def _write_errors(url: URL) -> Iterator[None]:
     try:
         yield
-    except OperationalError as exc:
-        raise StoreError(f"cannot write to the database: {_reason(exc)}") from None
+    except DBAPIError as exc:
+        reason = " ".join(_without_password(_reason(exc), url).split())
+        if getattr(exc.orig, "sqlstate", None) in _READ_ONLY_STATES:
+            who = url.username or "this user"
+            raise StoreError(f"the database is read-only for {who}: {reason}") from None
+        if isinstance(exc, OperationalError):
+            raise StoreError(f"cannot write to the database: {reason}") from None
+        raise
 
 
 def _one_process_per_connection(engine: Engine) -> None:
