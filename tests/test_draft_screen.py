@@ -597,3 +597,49 @@ async def test_the_drafts_key_and_draft_keys_follow_settings_keys(
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert [t.kind for t in queries.trail(app.workspace.store, "ada")] == ["help"]
+
+
+async def test_today_and_the_people_view_draft_with_the_same_keys(
+    small_world: Path, tmp_path: Path
+) -> None:
+    from trailtui.ui.screens.people import PeopleScreen
+    from trailtui.ui.screens.today import TodayScreen
+
+    async with running(small_world, tmp_path) as (app, pilot):
+        store = app.workspace.store
+        await pilot.press("d")
+        await settle(pilot)
+        today = app.screen
+        assert isinstance(today, TodayScreen)
+        item = today.current
+        assert item is not None
+        draft = await draft_open(pilot, "N")
+        assert draft.template is not None and draft.template.kind is Kind.NOTE
+        await pilot.press(*"from Today")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert top(app) is today
+        trail = queries.trail(store, item.contact_id)
+        assert [(t.kind, t.text, t.entry_id) for t in trail] == [("note", "from Today", None)]
+        # b on a post of Today's: report back is worded, so it is drafted too.
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, DraftScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+
+        app.push_screen(PeopleScreen(app.workspace))
+        await settle(pilot)
+        people = app.screen
+        assert isinstance(people, PeopleScreen)
+        who = people.current
+        assert who is not None
+        draft = await draft_open(pilot, "H")
+        assert body_of(draft) == f"Hi {who.name.split()[0]}, how can I help you? "
+        await pilot.press(*"Beta reading?")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert top(app) is people
+        kinds = [(t.kind, t.entry_id) for t in queries.trail(store, who.id)]
+        assert ("help", None) in kinds
+        await shown(pilot, f"Recorded for {who.name}: offered help")

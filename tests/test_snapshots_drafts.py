@@ -38,6 +38,9 @@ async def draft_shown(pilot: Pilot[None]) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, DraftScreen)
     await wait_for(pilot, lambda: screen.started)
+    # No blinking from here on: a blink already due when the snapshot stops it
+    # could still hide the cursor.
+    screen.editor.cursor_blink = False
 
 
 async def draft_saved(pilot: Pilot[None]) -> None:

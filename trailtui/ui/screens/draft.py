@@ -46,7 +46,7 @@ from trailtui.trail.templates import (
     render,
 )
 from trailtui.ui.errors import Failure
-from trailtui.ui.keys import key_for
+from trailtui.ui.keys import TRAIL_KEYS, key_for
 from trailtui.ui.messages import CopyText, OpenLink
 from trailtui.ui.screens.base import TrailScreen
 from trailtui.ui.screens.confirm import Confirm
@@ -76,11 +76,12 @@ def draft_bindings(kinds: Collection[Kind] | None = None) -> list[Binding]:
 
     Every screen that offers them binds the same ids, keys and action
     (`draft('KIND')`), so one remap in settings.keys moves them everywhere."""
+    labels = {trail.kind: trail.label for trail in TRAIL_KEYS}
     return [
         Binding(
             key,
             f"draft('{kind.value}')",
-            f"Draft: {kind.past}",
+            f"Draft: {labels[kind]}",
             show=False,
             tooltip=tooltip,
             id=f"draft_{kind.value}",

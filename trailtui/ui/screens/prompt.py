@@ -1,4 +1,4 @@
-"""A one-line text prompt (comment, note, intro) that returns the text or None."""
+"""A one-line text prompt (a name, in the import screen) that returns the text or None."""
 
 from __future__ import annotations
 
