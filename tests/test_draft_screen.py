@@ -25,7 +25,8 @@ from trailtui.trail.kinds import Kind
 from trailtui.ui.app import TrailApp
 from trailtui.ui.screens import draft as draft_module
 from trailtui.ui.screens.confirm import Confirm
-from trailtui.ui.screens.draft import DRAFT_KEYS, DraftScreen
+from trailtui.ui.screens.draft import DraftScreen
+from trailtui.ui.screens.draft_keys import DRAFT_KEYS
 from trailtui.ui.screens.main import MainScreen
 
 from .conftest import write_feed

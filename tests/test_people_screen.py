@@ -16,7 +16,8 @@ from trailtui.trail.kinds import Kind
 from trailtui.trail.people import Order
 from trailtui.ui.app import TrailApp
 from trailtui.ui.keys import TRAIL_KEYS
-from trailtui.ui.screens.draft import WORDED, DraftScreen
+from trailtui.ui.screens.draft import DraftScreen
+from trailtui.ui.screens.draft_keys import WORDED
 from trailtui.ui.screens.main import MainScreen
 from trailtui.ui.screens.people import PeopleScreen
 from trailtui.ui.screens.timeline import TimelineScreen

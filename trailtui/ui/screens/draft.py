@@ -46,82 +46,17 @@ from trailtui.trail.templates import (
     render,
 )
 from trailtui.ui.errors import Failure
-from trailtui.ui.keys import TRAIL_KEYS, key_for
+from trailtui.ui.keys import key_for
 from trailtui.ui.messages import CopyText, OpenLink
 from trailtui.ui.screens.base import TrailScreen
 from trailtui.ui.screens.confirm import Confirm
+from trailtui.ui.screens.draft_keys import PRIVATE, DraftOutcome
 from trailtui.ui.screens.external_editor import edit_text
 from trailtui.ui.widgets.status_line import StatusLine
 from trailtui.workspace import Workspace
 
 SAVE_AFTER = 0.5  # seconds after the last key before the draft is saved
 STOP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)  # the terminal closing, a polite kill
-
-# The plain trail keys whose trail carries words open a draft (the others
-# record at once); every worded kind also has a shift key that opens one.
-WORDED = frozenset({Kind.COMMENT, Kind.REPORT_BACK, Kind.INTRO, Kind.NOTE, Kind.REACHED_OUT})
-DRAFT_KEYS = (
-    ("H", Kind.HELP, "Write an offer of help"),
-    ("Y", Kind.THANKS, "Write a thank-you"),
-    ("B", Kind.REPORT_BACK, "Write how their advice worked out"),
-    ("I", Kind.INTRO, "Write an introduction"),
-    ("N", Kind.NOTE, "Write a private note (not a touch)"),
-    ("O", Kind.REACHED_OUT, "Write the message you send them"),
-)
-PRIVATE = frozenset({Kind.NOTE})  # recorded only: never copied, no page opened
-
-
-def draft_bindings(kinds: Collection[Kind] | None = None) -> list[Binding]:
-    """The shift keys that open a draft with a kind's template (id: draft_KIND).
-
-    Every screen that offers them binds the same ids, keys and action
-    (`draft('KIND')`), so one remap in settings.keys moves them everywhere."""
-    labels = {trail.kind: trail.label for trail in TRAIL_KEYS}
-    return [
-        Binding(
-            key,
-            f"draft('{kind.value}')",
-            f"Draft: {labels[kind]}",
-            show=False,
-            tooltip=tooltip,
-            id=f"draft_{kind.value}",
-        )
-        for key, kind, tooltip in DRAFT_KEYS
-        if kinds is None or kind in kinds
-    ]
-
-
-def drafts_binding() -> Binding:
-    """The key that lists the open drafts (the feed's and Today's)."""
-    return Binding(
-        "D",
-        "app.drafts",
-        "Drafts",
-        show=False,
-        tooltip="Your open drafts: resume one or discard it",
-        id="drafts",
-    )
-
-
-@dataclass(frozen=True)
-class DraftOutcome:
-    """How a draft screen closed: posted (with the trail), kept, or discarded."""
-
-    posted: PostResult | None = None
-    kept: DraftRecord | None = None
-    discarded: bool = False
-
-
-def posted_text(result: PostResult, name: str = "") -> str:
-    """What a post did, in a line: "Commented on “Ada on engines”."."""
-    engagement = result.trail.engagement
-    kind = Kind(engagement.kind)
-    if result.already:
-        return f"Already {kind.past}: that draft was posted before."
-    if engagement.entry_title:
-        return f"{kind.past.capitalize()} on “{shown(engagement.entry_title, one_line=True)}”."
-    who = shown(name or result.draft.contact_name or engagement.contact_id, one_line=True)
-    return f"{kind.past.capitalize()}: {who}."
 
 
 def unknown_line(names: Collection[str]) -> str:

@@ -27,7 +27,8 @@ from trailtui.ui.errors import Failure
 from trailtui.ui.keys import key_for
 from trailtui.ui.screens.base import TrailScreen
 from trailtui.ui.screens.confirm import Confirm
-from trailtui.ui.screens.draft import DraftOutcome, DraftScreen, posted_text
+from trailtui.ui.screens.draft import DraftScreen
+from trailtui.ui.screens.draft_keys import DraftOutcome, posted_text
 from trailtui.ui.widgets.status_line import StatusLine
 from trailtui.workspace import Workspace
 

@@ -45,7 +45,7 @@ from trailtui.ui.keys import key_for, keys_for
 from trailtui.ui.messages import CopyText, OpenLink, RefreshRequested
 from trailtui.ui.screens.base import TrailScreen
 from trailtui.ui.screens.confirm import Confirm
-from trailtui.ui.screens.draft import WORDED, DraftOutcome, DraftScreen
+from trailtui.ui.screens.draft_keys import WORDED, DraftOutcome
 from trailtui.ui.screens.filter import FilterScreen, describe_filter
 from trailtui.ui.screens.main_empty import EmptyFeed, empty_text
 from trailtui.ui.screens.main_keys import MAIN_BINDINGS
@@ -549,6 +549,8 @@ class MainScreen(TrailScreen[None]):
                 self.status.flash("Select an entry first.")
                 return
             contact_id, entry_id = entry.contact_id, entry.id
+        from trailtui.ui.screens.draft import DraftScreen
+
         self.app.push_screen(
             DraftScreen(self.workspace, contact_id, entry_id, kind=kind), self.draft_closed
         )

@@ -9,7 +9,7 @@ from dataclasses import replace
 from textual.binding import Binding
 
 from trailtui.ui.keys import trail_bindings
-from trailtui.ui.screens.draft import draft_bindings, drafts_binding
+from trailtui.ui.screens.draft_keys import draft_bindings, drafts_binding
 
 # The footer keeps to what a day of triage needs, so it fits 80 columns.
 IN_FOOTER = {"like", "comment"}

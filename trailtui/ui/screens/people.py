@@ -31,7 +31,7 @@ from trailtui.trail.service import leave_trail
 from trailtui.ui.errors import Failure
 from trailtui.ui.keys import key_for, keys_for, trail_bindings
 from trailtui.ui.screens.base import TrailScreen
-from trailtui.ui.screens.draft import WORDED, DraftOutcome, DraftScreen, draft_bindings
+from trailtui.ui.screens.draft_keys import WORDED, DraftOutcome, draft_bindings
 from trailtui.ui.theme import Tone, tones
 from trailtui.ui.widgets.status_line import StatusLine
 from trailtui.workspace import Workspace
@@ -411,6 +411,8 @@ class PeopleScreen(TrailScreen[str | None]):
         if current is None:
             self.query_one(StatusLine).flash("Select a person first.")
             return
+        from trailtui.ui.screens.draft import DraftScreen
+
         self.app.push_screen(
             DraftScreen(self.workspace, current.id, None, kind=Kind(kind_name)),
             partial(self.draft_closed, current),

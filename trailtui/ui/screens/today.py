@@ -35,13 +35,7 @@ from trailtui.ui.errors import Failure
 from trailtui.ui.keys import key_for, trail_bindings
 from trailtui.ui.messages import RefreshRequested
 from trailtui.ui.screens.base import TrailScreen
-from trailtui.ui.screens.draft import (
-    WORDED,
-    DraftOutcome,
-    DraftScreen,
-    draft_bindings,
-    drafts_binding,
-)
+from trailtui.ui.screens.draft_keys import WORDED, DraftOutcome, draft_bindings, drafts_binding
 from trailtui.ui.widgets.goal_bar import GoalBar
 from trailtui.ui.widgets.status_line import StatusLine
 from trailtui.workspace import Workspace
@@ -317,6 +311,8 @@ class TodayScreen(TrailScreen[None]):
                 return
             entry_id = item.entry.id
         if drafted:
+            from trailtui.ui.screens.draft import DraftScreen
+
             self.app.push_screen(
                 DraftScreen(self.workspace, item.contact_id, entry_id, kind=kind),
                 partial(self.draft_closed, item),
