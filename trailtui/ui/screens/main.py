@@ -984,5 +984,7 @@ class MainScreen(TrailScreen[None]):
             return
         self.status.progress_done()
         self.load_arrivals()
+        if self.showing_contact is not None:  # trails another machine left show too
+            self.load_card(self.showing_contact)
         if report is None:
             self.idle_status()
