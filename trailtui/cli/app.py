@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from trailtui import __version__
@@ -36,6 +38,9 @@ def _run_app(options: Options) -> None:
     from trailtui.ui.app import TODAY, TrailApp  # deferred: the CLI commands don't need Textual
 
     try:
-        TrailApp(workspace, default_view=TODAY).run()
+        app = TrailApp(workspace, default_view=TODAY)
+        app.run()
     finally:
         workspace.close()
+    if app.return_code:  # stopped by a signal (128 + its number), after saving
+        sys.exit(app.return_code)
