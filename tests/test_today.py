@@ -25,6 +25,7 @@ from trailtui.trail.stats import progress_of, streak, touches_per_day
 from trailtui.trail.today import Part, rank
 from trailtui.ui.app import TODAY, VIEW_KEY, TrailApp
 from trailtui.ui.screens.main import MainScreen
+from trailtui.ui.screens.people import PeopleScreen
 from trailtui.ui.screens.reader import ReaderScreen
 from trailtui.ui.screens.today import TodayScreen
 
@@ -371,3 +372,26 @@ async def test_trailtui_itself_opens_on_today(today_world: Path, tmp_path: Path)
         await settle(pilot)
         assert app.screen is screen
         assert not any(i.entry and i.entry.id == reader.entry_id for i in screen.items)
+
+
+async def test_a_person_chosen_from_today_shows_their_posts_in_the_feed(
+    today_world: Path, tmp_path: Path
+) -> None:
+    async with running(today_world, tmp_path) as (app, pilot):
+        await on_today(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        people = app.screen
+        assert isinstance(people, PeopleScreen)
+        await wait_for(pilot, lambda: people.loaded)
+        people.table.move_cursor(row=[p.contact.id for p in people.listed].index("cy"))
+        await settle(pilot)
+        assert people.current is not None and people.current.contact.id == "cy"
+        await pilot.press("enter")
+        await settle(pilot)
+        feed = screen_of(app)
+        assert isinstance(feed, MainScreen)
+        await wait_for(pilot, lambda: feed.where.contact_id == "cy")
+        await settle(pilot)
+        assert [e.contact_id for e in feed.feed.rows] == ["cy"]
+        assert "Cy on looms" in screen_text(app)

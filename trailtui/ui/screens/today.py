@@ -419,7 +419,18 @@ class TodayScreen(TrailScreen[None]):
     def action_people(self) -> None:
         from trailtui.ui.screens.people import PeopleScreen
 
-        self.app.push_screen(PeopleScreen(self.workspace))
+        self.app.push_screen(PeopleScreen(self.workspace), self.show_person)
+
+    def show_person(self, contact_id: str | None) -> None:
+        """A person chosen in the people view: their posts, in the feed."""
+        if contact_id is None:
+            return
+        from trailtui.ui.screens.main import MainScreen
+
+        self.action_switch_view()
+        feed = self.app.screen
+        if isinstance(feed, MainScreen):
+            feed.show_person(contact_id)
 
     def action_stats(self) -> None:
         from trailtui.ui.screens.stats import StatsScreen
