@@ -132,7 +132,7 @@ async def test_many_undos_say_so_in_one_place_not_a_toast_each(
             await pilot.press("u")
             await settle(pilot)
         assert len(app.message_log) == before  # no toast per key press
-        text = await shown(pilot, "Nothing to undo.")
+        text = await shown(pilot, "Nothing to undo: only the trails left since trailtui started.")
         assert text.count("Undone:") == 0  # the newest replaced the others
 
 

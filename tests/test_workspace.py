@@ -136,3 +136,43 @@ def test_problems_found_early_are_reported_as_usual(tmp_path: Path) -> None:
     assert not workspace.has_contacts
     assert [(p.line, p.path) for p in workspace.problems] == [(4, "contacts[0].cadence")]
     workspace.close()
+
+
+def test_undo_undoes_only_this_runs_trails(small_world: Path, db_url: str) -> None:
+    """Two machines on one database: each undoes its own last trail, never the
+    other's, even when the other's is newer."""
+    from trailtui.feeds.refresh import refresh
+    from trailtui.trail.kinds import Kind
+    from trailtui.trail.service import leave_trail
+
+    here = open_workspace(small_world, db_url)
+    there = open_workspace(small_world, db_url)
+    try:
+        refresh(here.store, force=True)
+        entry = queries.merged_feed(here.store)[0]
+        before = leave_trail(here.store, entry.contact_id, Kind.THANKS)  # an earlier run's
+        mine = here.remember_trail(
+            leave_trail(here.store, entry.contact_id, Kind.LIKE, entry_id=entry.id)
+        )
+        theirs = there.remember_trail(
+            leave_trail(there.store, entry.contact_id, Kind.COMMENT, entry_id=entry.id, text="hi")
+        )
+        undone = here.undo_last_trail()
+        assert undone is not None and undone.engagement.id == mine.engagement.id
+        assert here.undo_last_trail() is None  # nothing else of this run's
+        live = {e.id for e in queries.trail(here.store, entry.contact_id) if not e.undone}
+        assert live == {before.engagement.id, theirs.engagement.id}
+        # A trail found already there (a second like) is not this run's to undo.
+        first = there.remember_trail(
+            leave_trail(there.store, entry.contact_id, Kind.LIKE, entry_id=entry.id)
+        )
+        again = here.remember_trail(
+            leave_trail(here.store, entry.contact_id, Kind.LIKE, entry_id=entry.id)
+        )
+        assert first.created and not again.created
+        assert here.undo_last_trail() is None
+        undone = there.undo_last_trail()
+        assert undone is not None and undone.engagement.id == first.engagement.id
+    finally:
+        here.close()
+        there.close()

@@ -24,6 +24,7 @@ from trailtui.store import Store, meta, open_store
 if TYPE_CHECKING:
     from trailtui.contacts import ContactBook, Problem
     from trailtui.contacts.early import EarlyContacts
+    from trailtui.store.records import TrailWrite, Undone
     from trailtui.store.sync import SyncReport
 
 FINGERPRINT_KEY = "contacts_fingerprint"
@@ -56,6 +57,8 @@ class Workspace:
         # the CLI: one at a time, and `book` is never half-updated.
         self.lock = threading.RLock()
         self._blank: bool | None = None  # the file exists but holds nothing
+        self._trails_left: list[int] = []  # this run's own trails, the ones undo may undo
+        self._trails_lock = threading.Lock()
 
     @property
     def scratch_dir(self) -> Path | None:
@@ -204,6 +207,26 @@ class Workspace:
                 self.store,
                 {FINGERPRINT_KEY: fingerprint, SETTINGS_KEY: json.dumps(self._settings)},
             )
+
+    def remember_trail(self, written: TrailWrite) -> TrailWrite:
+        """A trail this run left (undo undoes only these: another machine on the
+        same database may be leaving trails too)."""
+        if written.created:
+            with self._trails_lock:
+                self._trails_left.append(written.engagement.id)
+        return written
+
+    def undo_last_trail(self) -> Undone | None:
+        """Undo the last trail this run left that is still live."""
+        from trailtui.store.writes import undo_last_engagement
+
+        with self._trails_lock:
+            left = list(self._trails_left)
+        undone = undo_last_engagement(self.store, among=left)
+        if undone is not None:
+            with self._trails_lock:
+                self._trails_left.remove(undone.engagement.id)
+        return undone
 
     def close(self) -> None:
         if self._early is not None:

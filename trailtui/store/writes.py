@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 
 from trailtui.store.db import Store, now
 from trailtui.store.dialects import NO_KEY_UPDATE
@@ -75,14 +75,22 @@ def add_engagement(
         return TrailWrite(row.record(title), created=True)
 
 
-def undo_last_engagement(store: Store) -> Undone | None:
+def undo_last_engagement(store: Store, *, among: Collection[int] | None = None) -> Undone | None:
     """Mark the most recently recorded live engagement as undone (it stays in the
     log), and undo what it did: an entry it marked read is unread again, unless
-    it was marked read or unread since."""
+    it was marked read or unread since.
+
+    among: only one of these (the trails this run left: on a database another
+    machine shares, its trails are not ours to undo)."""
+    if among is not None and not among:
+        return None
     with store.write() as session:
+        live: list[ColumnElement[bool]] = [EngagementRow.undone_at.is_(None)]
+        if among is not None:
+            live.append(EngagementRow.id.in_(list(among)))
         row = session.scalars(
             select(EngagementRow)
-            .where(EngagementRow.undone_at.is_(None))
+            .where(*live)
             .order_by(EngagementRow.id.desc())  # the last one left, whatever its date
             .limit(1)
             .with_for_update(key_share=True)  # two clients' undos never undo one trail twice

@@ -510,6 +510,8 @@ class DraftScreen(TrailScreen[DraftOutcome | None]):
             )
             self.draft_id = result.draft.id
             self.finished = True
+        if not result.already:
+            self.workspace.remember_trail(result.trail)
         self.post_message(self.Posted(result))
 
     @on(Posted)

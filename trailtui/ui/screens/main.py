@@ -571,7 +571,9 @@ class MainScreen(TrailScreen[None]):
     def record_trail(
         self, contact_id: str, entry_id: int | None, kind: Kind, text: str | None
     ) -> None:
-        written = leave_trail(self.workspace.store, contact_id, kind, entry_id=entry_id, text=text)
+        written = self.workspace.remember_trail(
+            leave_trail(self.workspace.store, contact_id, kind, entry_id=entry_id, text=text)
+        )
         self.post_message(self.TrailLeft(written))
 
     @on(TrailLeft)
@@ -614,13 +616,13 @@ class MainScreen(TrailScreen[None]):
 
     @work(thread=True, group="trail", exit_on_error=False)
     def undo_trail(self) -> None:
-        self.post_message(self.TrailUndone(writes.undo_last_engagement(self.workspace.store)))
+        self.post_message(self.TrailUndone(self.workspace.undo_last_trail()))
 
     @on(TrailUndone)
     def trail_undone(self, message: TrailUndone) -> None:
         undone = message.undone
         if undone is None:
-            self.status.flash("Nothing to undo.")
+            self.status.flash("Nothing to undo: only the trails left since trailtui started.")
             return
         engagement = undone.engagement
         about = f" “{engagement.entry_title}”" if engagement.entry_title else ""

@@ -435,7 +435,9 @@ class PeopleScreen(TrailScreen[str | None]):
     @work(thread=True, group="trail", exit_on_error=False)
     def record_trail(self, who: Person, kind: Kind, text: str | None) -> None:
         store = self.workspace.store
-        written = leave_trail(store, who.id, kind, entry_id=None, text=text)
+        written = self.workspace.remember_trail(
+            leave_trail(store, who.id, kind, entry_id=None, text=text)
+        )
         at = now()
         self.post_message(self.TrailLeft(written, person(store, who.id, at=at), at))
 
