@@ -86,6 +86,11 @@ def open_drafts(store: Store) -> list[DraftRecord]:
         ]
 
 
+def oldest_first(drafts: list[DraftRecord]) -> list[DraftRecord]:
+    """`open_drafts` the other way round: the longest untouched first."""
+    return drafts[::-1]
+
+
 def save_draft(
     store: Store,
     *,

@@ -16,8 +16,8 @@ from typing import Any
 
 from trailtui.safety import shown
 from trailtui.store import Store, queries
+from trailtui.store.drafts import DraftRecord, oldest_first, open_drafts
 from trailtui.store.records import EntryFilter, EntryRecord
-from trailtui.store.rhythm import OpenDraft, open_drafts
 from trailtui.text import plural
 from trailtui.trail.cadence import Health
 from trailtui.trail.people import Person, people
@@ -39,7 +39,7 @@ class Digest:
     at: int
     progress: Progress
     due: list[DuePerson]  # most overdue first, then due, then never touched
-    drafts: list[OpenDraft]
+    drafts: list[DraftRecord]
 
 
 def digest(store: Store, at: int, goal: int) -> Digest:
@@ -51,7 +51,7 @@ def digest(store: Store, at: int, goal: int) -> Digest:
             where = EntryFilter(contact_id=who.id, unread_only=True)
             posts = queries.merged_feed(store, where=where, limit=FRESH_POSTS)
         due.append(DuePerson(who, posts))
-    return Digest(at, progress(store, at, goal), due, open_drafts(store))
+    return Digest(at, progress(store, at, goal), due, oldest_first(open_drafts(store)))
 
 
 def _iso(timestamp: int | None) -> str | None:

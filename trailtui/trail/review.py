@@ -17,8 +17,8 @@ from datetime import timedelta
 from trailtui.contacts.durations import format_duration
 from trailtui.contacts.retune import Change, Retune
 from trailtui.store import Store
+from trailtui.store.drafts import DraftRecord, oldest_first, open_drafts
 from trailtui.store.people import active_trail
-from trailtui.store.rhythm import OpenDraft, open_drafts
 from trailtui.trail.cadence import DAY, DEFAULT_CADENCE, TOUCH_KINDS, Health
 from trailtui.trail.people import Person, people
 
@@ -47,7 +47,7 @@ class Review:
     since: int  # the week reviewed: [since, at)
     touched: list[Touched]
     skipped: list[Skipped]
-    drafts: list[OpenDraft]
+    drafts: list[DraftRecord]
 
 
 def offers_for(who: Person) -> tuple[Retune, ...]:
@@ -91,4 +91,4 @@ def weekly_review(store: Store, at: int) -> Review:
         and at - p.rhythm.due_at >= SKIPPED_AFTER
     ]
     skipped.sort(key=lambda s: (-s.weeks, s.person.name.casefold()))
-    return Review(at, since, touched, skipped, open_drafts(store))
+    return Review(at, since, touched, skipped, oldest_first(open_drafts(store)))
