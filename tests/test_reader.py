@@ -84,7 +84,7 @@ async def test_the_reader_shows_the_post_whole(small_world: Path, tmp_path: Path
         assert "[1] the docs  https://ada.example.org/docs" in text
         assert "[2] my notes  https://ada.example.org/notes" in text  # against the post's link
         assert screen.reading is not None and len(screen.reading.links) == 3
-        assert "esc Back  o Open  L Links  space Page down  pgup Page up" in text  # the footer
+        assert "esc Back  o Open  L Links  space Page down  c Comment" in text  # the footer
 
 
 async def test_o_opens_the_post_and_digits_open_its_links(
@@ -247,3 +247,48 @@ async def test_a_huge_post_is_cut_and_the_keys_scroll_it(small_world: Path, tmp_
         assert CUT_NOTE in text
         assert scroller.max_scroll_y > 0
         assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_c_comments_from_the_reader_quoting_the_selected_text(
+    small_world: Path, tmp_path: Path
+) -> None:
+    from textual.selection import Selection
+    from textual.widgets import TextArea
+
+    from trailtui.ui.screens.draft import DraftScreen
+
+    template = 'templates:\n  comment: "On “{quote}”: thank you"\n'
+    text = small_world.read_text(encoding="utf-8")
+    text = text.replace("contacts:\n", template + "contacts:\n", 1)
+    small_world.write_text(text, encoding="utf-8")
+    async with running(small_world, tmp_path) as (app, pilot):
+        entry_id, _ = first_entry(app)
+        set_content(app, entry_id, "<p>Gears before cards.</p><p>Oil them weekly.</p>")
+        feed = app.screen
+        assert isinstance(feed, MainScreen)
+        feed.feed.move_to(next(i for i, e in enumerate(feed.feed.rows) if e.id == entry_id))
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        await wait_for(pilot, lambda: reader.text_shown)
+        await pilot.pause()
+        # The second paragraph selected, as a drag over it would (unselected,
+        # {quote} is the post's first sentence).
+        second = list(reader.query("MarkdownParagraph"))[1]
+        reader.selections = {second: Selection(None, None)}
+        assert (reader.get_selected_text() or "").strip() == "Oil them weekly."
+        await pilot.press("c")
+        await settle(pilot)
+        draft = app.screen
+        assert isinstance(draft, DraftScreen)
+        await wait_for(pilot, lambda: draft.start is not None)
+        assert draft.query_one(TextArea).text == "On “Oil them weekly.”: thank you"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await wait_for(pilot, lambda: app.screen is feed)  # posted: back in the feed
+        await settle(pilot)
+        [trail] = queries.trail(app.workspace.store, "ada")
+        assert (trail.kind, trail.entry_id) == ("comment", entry_id)
+        assert trail.text == "On “Oil them weekly.”: thank you"
+        assert "comment" in feed.feed.entries[entry_id].marks  # the row is marked

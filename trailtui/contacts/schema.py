@@ -369,6 +369,7 @@ KEYMAP_ACTIONS = (
     "reader.page_up",
     "reader.down",
     "reader.up",
+    "reader.comment",
     "reader.links",
     "links.open",
     "links.close",

@@ -772,7 +772,7 @@ class MainScreen(TrailScreen[None]):
             self._read_changed(entry.id, True)
             self.save_read(entry.id, True)
             self.idle_status()
-        self.app.push_screen(ReaderScreen(self.workspace, entry.id))
+        self.app.push_screen(ReaderScreen(self.workspace, entry.id), self.draft_closed)
 
     # ---- finding ------------------------------------------------------
 

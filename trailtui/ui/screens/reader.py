@@ -33,6 +33,7 @@ from trailtui.ui.errors import Failure
 from trailtui.ui.keys import key_for
 from trailtui.ui.messages import OpenLink
 from trailtui.ui.screens.base import TrailScreen
+from trailtui.ui.screens.draft_keys import DraftOutcome
 from trailtui.ui.screens.links import LinksScreen
 from trailtui.ui.theme import tones
 from trailtui.ui.widgets.contact_panel import ago
@@ -78,8 +79,9 @@ def links_text(links: tuple[Link, ...]) -> Text:
     return text
 
 
-class ReaderScreen(TrailScreen[None]):
-    """One post, read inside trailtui. Dismissed with None."""
+class ReaderScreen(TrailScreen[DraftOutcome | None]):
+    """One post, read inside trailtui. Dismissed with None, or with the
+    outcome of a comment posted from here (the feed then marks its row)."""
 
     DEFAULT_CSS = """
     ReaderScreen #reader-scroll { height: 1fr; padding: 0 2; }
@@ -103,11 +105,25 @@ class ReaderScreen(TrailScreen[None]):
             tooltip="Scroll a page down",
             id="reader.page_down",
         ),
-        Binding("pageup,b", "page_up", "Page up", tooltip="Scroll a page up", id="reader.page_up"),
+        Binding(
+            "pageup,b",
+            "page_up",
+            "Page up",
+            show=False,  # the footer keeps room for Comment at 80 columns
+            tooltip="Scroll a page up",
+            id="reader.page_up",
+        ),
         Binding(
             "j,down", "down", "Down", show=False, tooltip="Scroll a line down", id="reader.down"
         ),
         Binding("k,up", "up", "Up", show=False, tooltip="Scroll a line up", id="reader.up"),
+        Binding(
+            "c",
+            "comment",
+            "Comment",
+            tooltip="Write a comment on this post (text you selected is its {quote})",
+            id="reader.comment",
+        ),
     ]
 
     FAILURES = {
@@ -197,6 +213,29 @@ class ReaderScreen(TrailScreen[None]):
     def action_open(self) -> None:
         if self.detail is not None:
             self.post_message(OpenLink(self.detail.entry.link))
+
+    def action_comment(self) -> None:
+        if self.detail is None:
+            return
+        from trailtui.ui.screens.draft import DraftScreen
+
+        entry = self.detail.entry
+        selected = (self.get_selected_text() or "").strip() or None
+        self.app.push_screen(
+            DraftScreen(self.workspace, entry.contact_id, entry.id, selected=selected),
+            self.draft_closed,
+        )
+
+    def draft_closed(self, outcome: DraftOutcome | None) -> None:
+        """Posted: back to the feed, which marks the row; else go on reading."""
+        if outcome is None:
+            return
+        if outcome.posted is not None:
+            self.dismiss(outcome)
+        elif outcome.kept is not None:
+            self.notify("Kept as a draft.", timeout=3)
+        elif outcome.discarded:
+            self.notify("Draft discarded.", timeout=3)
 
     def action_page_down(self) -> None:
         self.scroller.scroll_page_down(animate=False)

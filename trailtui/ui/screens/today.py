@@ -410,7 +410,9 @@ class TodayScreen(TrailScreen[None]):
 
         if not item.entry.read:
             self.save_read(item.entry.id)
-        self.app.push_screen(ReaderScreen(self.workspace, item.entry.id))
+        self.app.push_screen(
+            ReaderScreen(self.workspace, item.entry.id), partial(self.draft_closed, item)
+        )
 
     @work(thread=True, group="read", exit_on_error=False)
     def save_read(self, entry_id: int) -> None:
