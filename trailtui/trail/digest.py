@@ -123,7 +123,7 @@ def digest_text(found: Digest) -> str:
     lines.append(f"Today: {goal}{met} · streak {plural(done.streak, 'day')}")
     lines.append("")
     if found.due:
-        lines.append(f"Due or overdue ({len(found.due)}):")
+        lines.append(f"Owed a trail: due, overdue or never touched ({len(found.due)}):")
     else:
         lines.append("Nobody is due.")
     for d in found.due:
