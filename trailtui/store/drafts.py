@@ -24,6 +24,7 @@ from trailtui.store.dialects import NO_KEY_UPDATE
 from trailtui.store.errors import StoreError
 from trailtui.store.models import ContactRow, DraftRow, EngagementRow, EntryRow
 from trailtui.store.records import TrailWrite
+from trailtui.store.writes import insert_engagement
 
 OPEN = "open"
 POSTED = "posted"
@@ -277,29 +278,9 @@ def _posted_with(
 
 
 def _add_trail(session: Session, row: DraftRow, kind: str, text: str, stamp: int) -> TrailWrite:
-    """The engagement a post records, in the post's transaction: as
-    `writes.add_engagement` writes one (the entry becomes read, and the
-    trail remembers it marked it)."""
-    title = None
-    marked_read = False
-    if row.entry_id is not None:
-        entry = session.get(EntryRow, row.entry_id)
-        if entry is not None:
-            title = entry.title
-            if entry.read_at is None:
-                entry.read_at = stamp
-                marked_read = True
-    engagement = EngagementRow(
-        contact_id=row.contact_id,
-        entry_id=row.entry_id,
-        kind=kind,
-        text=text,
-        created_at=stamp,
-        marked_read=marked_read,
-    )
-    session.add(engagement)
-    session.flush()
-    return TrailWrite(engagement.record(title), created=True)
+    """The engagement a post records, in the post's transaction."""
+    entry = session.get(EntryRow, row.entry_id) if row.entry_id is not None else None
+    return insert_engagement(session, row.contact_id, kind, entry=entry, text=text, at=stamp)
 
 
 def _made_trail(session: Session, row: DraftRow) -> EngagementRow | None:

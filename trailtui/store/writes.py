@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.orm import Session
 
 from trailtui.store.db import Store, now
 from trailtui.store.dialects import NO_KEY_UPDATE
@@ -32,20 +33,18 @@ def add_engagement(
     once_per_entry: if an active trail of this kind is already on this entry,
     record nothing and return that one (`created` False). The check and the
     insert share one write transaction, and the entry's row is locked first
-    (`FOR UPDATE`; SQLite's write lock already is), so two clients cannot both
+    (`FOR NO KEY UPDATE`; SQLite's write lock already is), so two clients cannot both
     add one: on PostgreSQL the second waits for the first to commit, then
     sees its trail."""
     stamp = at if at is not None else now()
     with store.write() as session:
         if session.get(ContactRow, contact_id) is None:
             raise StoreError(f"no contact with id {contact_id!r}")
-        title = None
-        marked_read = False
+        entry = None
         if entry_id is not None:
             entry = session.get(EntryRow, entry_id, with_for_update=NO_KEY_UPDATE)
             if entry is None:
                 raise StoreError(f"no entry with id {entry_id}")
-            title = entry.title
             if once_per_entry:
                 existing = session.scalars(
                     select(EngagementRow)
@@ -58,21 +57,37 @@ def add_engagement(
                     .limit(1)
                 ).first()
                 if existing is not None:
-                    return TrailWrite(existing.record(title), created=False)
-            if entry.read_at is None:
-                entry.read_at = stamp
-                marked_read = True
-        row = EngagementRow(
-            contact_id=contact_id,
-            entry_id=entry_id,
-            kind=kind,
-            text=text,
-            created_at=stamp,
-            marked_read=marked_read,
-        )
-        session.add(row)
-        session.flush()
-        return TrailWrite(row.record(title), created=True)
+                    return TrailWrite(existing.record(entry.title), created=False)
+        return insert_engagement(session, contact_id, kind, entry=entry, text=text, at=stamp)
+
+
+def insert_engagement(
+    session: Session,
+    contact_id: str,
+    kind: str,
+    *,
+    entry: EntryRow | None,
+    text: str | None,
+    at: int,
+) -> TrailWrite:
+    """Write one trail in the caller's transaction (a draft's post has its
+    own): the entry it is about becomes read, and the trail remembers that
+    it marked it (so undo marks it unread again)."""
+    marked_read = False
+    if entry is not None and entry.read_at is None:
+        entry.read_at = at
+        marked_read = True
+    row = EngagementRow(
+        contact_id=contact_id,
+        entry_id=entry.id if entry is not None else None,
+        kind=kind,
+        text=text,
+        created_at=at,
+        marked_read=marked_read,
+    )
+    session.add(row)
+    session.flush()
+    return TrailWrite(row.record(entry.title if entry is not None else None), created=True)
 
 
 def undo_last_engagement(store: Store, *, among: Collection[int] | None = None) -> Undone | None:
