@@ -19,7 +19,7 @@ from trailtui.store import Store, StoreError, queries
 from trailtui.store.db import now
 from trailtui.store.drafts import DraftRecord, PostResult, open_draft_for, post_draft, save_draft
 from trailtui.store.plaintext import html_text
-from trailtui.store.records import EngagementRecord
+from trailtui.store.records import EngagementRecord, EntryDetail
 from trailtui.trail.kinds import Kind
 from trailtui.trail.platforms import Platform, platform_of
 from trailtui.trail.templates import (
@@ -69,8 +69,8 @@ def begin_draft(
     template it was started from), else `kind`'s template filled in.
     `selected`: text the user selected in the post, the quote."""
     templates = template_set(user_templates or {})
-    context = context_for(store, contact_id, entry_id, selected=selected, at=at)
-    detail = queries.entry_detail(store, entry_id) if entry_id is not None else None
+    detail = _detail(store, entry_id)
+    context = _context(store, contact_id, detail, selected=selected, at=at)
     link = _web_link(detail.entry.link if detail is not None else None)
     platform = None
     if detail is not None:
@@ -157,15 +157,33 @@ def context_for(
 ) -> DraftContext:
     """What the placeholders stand for, for this person and post: plain text
     on one line each, "" where the store knows nothing."""
+    return _context(store, contact_id, _detail(store, entry_id), selected=selected, at=at)
+
+
+def _detail(store: Store, entry_id: int | None) -> EntryDetail | None:
+    """The post a draft is about (None: about the person)."""
+    if entry_id is None:
+        return None
+    detail = queries.entry_detail(store, entry_id)
+    if detail is None:
+        raise StoreError(f"no entry with id {entry_id}")
+    return detail
+
+
+def _context(
+    store: Store,
+    contact_id: str,
+    detail: EntryDetail | None,
+    *,
+    selected: str | None,
+    at: int | None,
+) -> DraftContext:
     contact = queries.contact(store, contact_id)
     if contact is None:
         raise StoreError(f"no contact with id {contact_id!r}")
     name = clean_line(contact.name)
     title = link = quote = ""
-    if entry_id is not None:
-        detail = queries.entry_detail(store, entry_id)
-        if detail is None:
-            raise StoreError(f"no entry with id {entry_id}")
+    if detail is not None:
         title = clean_line(detail.entry.title)
         link = _web_link(detail.entry.link) or ""
         quote = first_sentence(detail.content, detail.summary, title=title)
