@@ -85,10 +85,12 @@ def host_port(url: URL) -> str:
 
 def scrubbed(text: str, *urls: URL) -> str:
     """Text with every password of these URLs (and the URLs' own text) written as ***."""
+    from trailtui.store.db import without_password
+
     for url in urls:
         if url.password:
             text = text.replace(url.render_as_string(hide_password=False), describe(url))
-            text = text.replace(str(url.password), "***")
+            text = without_password(text, url)
     return text
 
 

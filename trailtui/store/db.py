@@ -99,7 +99,7 @@ def open_store(url: str, *, migrate_schema: bool = True, checkpoints: bool = Tru
     try:
         parsed = make_url(url)
     except Exception as exc:  # sqlalchemy raises ArgumentError and others
-        reason = _without_password(str(exc), url)
+        reason = without_password(str(exc), url)
         raise StoreError(f"not a database URL: {hide_password(url)!r} ({reason})") from None
     kwargs: dict[str, Any] = {}
     backend = parsed.get_backend_name()
@@ -119,7 +119,7 @@ def open_store(url: str, *, migrate_schema: bool = True, checkpoints: bool = Tru
     try:
         engine = create_engine(parsed, **kwargs)
     except Exception as exc:
-        reason = _without_password(str(exc), url)
+        reason = without_password(str(exc), url)
         raise StoreError(f"cannot use database {hide_password(url)!r}: {reason}") from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, checkpoints=checkpoints)
@@ -148,7 +148,7 @@ def hide_password(url: str) -> str:
 _URL_PASSWORD = re.compile(r"(//[^/@:]*:)[^@/]*@")
 
 
-def _without_password(text: str, url: str | URL) -> str:
+def without_password(text: str, url: str | URL) -> str:
     """`text` with the URL's password (plain or %-quoted) taken out."""
     try:
         parsed = make_url(url) if isinstance(url, str) else url
@@ -162,7 +162,7 @@ def _without_password(text: str, url: str | URL) -> str:
 
 
 def _cannot_open(url: URL, exc: SQLAlchemyError) -> str:
-    reason = " ".join(_without_password(_reason(exc), url).split())
+    reason = " ".join(without_password(_reason(exc), url).split())
     if url.get_backend_name() == "postgresql" and isinstance(exc, OperationalError):
         where = f"{url.host or 'localhost'}:{url.port or 5432}"
         return f"cannot reach the PostgreSQL server at {where} (database {url.database}): {reason}"
@@ -181,7 +181,7 @@ def _write_errors(url: URL) -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        reason = " ".join(_without_password(_reason(exc), url).split())
+        reason = " ".join(without_password(_reason(exc), url).split())
         if getattr(exc.orig, "sqlstate", None) in _READ_ONLY_STATES:
             who = url.username or "this user"
             raise StoreError(f"the database is read-only for {who}: {reason}") from None
