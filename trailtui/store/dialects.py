@@ -8,6 +8,7 @@ loads PostgreSQL's (a few tens of milliseconds)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Dialect, Insert, Table, insert
 
@@ -19,33 +20,35 @@ def insert_ignoring(dialect: Dialect, table: Table, key: Sequence[str]) -> Inser
     """INSERT whose rows are skipped where a row with the same `key` (a
     unique constraint's columns) is already there: two clients adding the
     same row both succeed, and it is there once."""
-    if dialect.name == POSTGRESQL:
-        from sqlalchemy.dialects import postgresql
-
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(key))
-    if dialect.name == SQLITE:
-        from sqlalchemy.dialects import sqlite
-
-        return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(key))
-    return insert(table)
+    own = _own_insert(dialect, table)
+    if own is None:
+        return insert(table)
+    statement: Insert = own.on_conflict_do_nothing(index_elements=list(key))
+    return statement
 
 
 def upsert(dialect: Dialect, table: Table, key: Sequence[str], columns: Sequence[str]) -> Insert:
     """INSERT that, where a row with the same `key` is there, sets its
     `columns` to the new row's instead."""
+    own = _own_insert(dialect, table)
+    if own is None:
+        return insert(table)
+    changed = {name: own.excluded[name] for name in columns}
+    statement: Insert = own.on_conflict_do_update(index_elements=list(key), set_=changed)
+    return statement
+
+
+def _own_insert(dialect: Dialect, table: Table) -> Any:
+    """The dialect's own INSERT (both spell ON CONFLICT alike), or None."""
     if dialect.name == POSTGRESQL:
         from sqlalchemy.dialects import postgresql
 
-        pg = postgresql.insert(table)
-        changed = {name: pg.excluded[name] for name in columns}
-        return pg.on_conflict_do_update(index_elements=list(key), set_=changed)
+        return postgresql.insert(table)
     if dialect.name == SQLITE:
         from sqlalchemy.dialects import sqlite
 
-        lite = sqlite.insert(table)
-        changed = {name: lite.excluded[name] for name in columns}
-        return lite.on_conflict_do_update(index_elements=list(key), set_=changed)
-    return insert(table)
+        return sqlite.insert(table)
+    return None
 
 
 # A row lock for a writer that must not race another client (PostgreSQL's
