@@ -19,8 +19,7 @@ import subprocess
 import sys
 import termios
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,8 @@ from trailtui.feeds.refresh import refresh
 from trailtui.store import drafts as stored
 from trailtui.store import meta, open_store
 from trailtui.workspace import open_workspace
+
+from .ui_support import until
 
 GUARD = 60.0  # seconds: only ever reached if something hangs
 _SEQUENCE = re.compile(
@@ -102,14 +103,6 @@ class Terminal:
             self.process.wait(timeout=GUARD)
         os.close(self.master)
         self.reader.join(timeout=GUARD)
-
-
-def until(predicate: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + GUARD
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"waited in vain for {what}")
-        time.sleep(0.05)
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -27,8 +25,10 @@ from trailtui.store.writes import add_engagement
 from trailtui.ui.app import TrailApp
 from trailtui.workspace import open_workspace
 
-from .test_app_refresh import GatedServer, with_web_feeds
-from .ui_support import SIZE, settle, told, wait_for
+from .test_app_refresh import GatedServer, gated, with_web_feeds
+from .ui_support import SIZE, settle, told, until, wait_for
+
+__all__ = ["gated"]  # the gated feed server, a fixture of test_app_refresh's
 
 PASSWORD = "Pw-faults-4c1e"
 COMMANDS = (["fetch"], ["stats"], ["digest"], ["db", "info"])
@@ -69,17 +69,6 @@ def one_line_error(err: str) -> str:
     assert len(lines) == 1, err
     assert "Traceback" not in err
     return lines[0]
-
-
-@pytest.fixture
-def gated() -> Iterator[GatedServer]:
-    server = GatedServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.gate.set()
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture
@@ -171,10 +160,8 @@ def test_the_server_going_away_mid_refresh(
         cwd=tmp_path,
     )
     try:
-        deadline = time.monotonic() + HANG_GUARD
-        while gated.waiting < 1 and fetch.poll() is None:  # the refresh is under way
-            assert time.monotonic() < deadline, "the fetch never asked the server"
-            time.sleep(0.02)
+        # The refresh is under way (or the fetch ended: the asserts below say why).
+        until(lambda: gated.waiting >= 1 or fetch.poll() is not None, "the fetch to ask")
         cut_off(filled_pg)
         gated.gate.set()
         out, err = fetch.communicate(timeout=HANG_GUARD)

@@ -69,6 +69,15 @@ async def wait_for(pilot: Pilot[None], predicate: Callable[[], bool]) -> None:
         await pilot.pause(0.02)
 
 
+def until(predicate: Callable[[], bool], what: str, guard: float = HANG_GUARD) -> None:
+    """Until predicate() holds, for what another process does (no app here)."""
+    deadline = time.monotonic() + guard
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited in vain for {what}")
+        time.sleep(0.02)
+
+
 async def shown(pilot: Pilot[None], expected: str) -> str:
     """The screen's text once it shows `expected`."""
     app = pilot.app
