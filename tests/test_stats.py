@@ -4,13 +4,8 @@ and the summary counts read from a real store."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from trailtui import clock
 from trailtui.contacts import parse_contacts
 from trailtui.contacts.rows import sync_contacts
 from trailtui.store import open_store, writes
@@ -26,17 +21,9 @@ from trailtui.trail.stats import (
     touches_per_tier,
 )
 
-NOW = 1_796_115_600  # 2026-12-01 09:00 UTC
+from .test_today import NOW, fixed_time
 
-
-@pytest.fixture(autouse=True)
-def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    with clock.frozen(NOW):
-        yield
-    monkeypatch.undo()
-    time.tzset()
+__all__ = ["fixed_time"]  # the fixed clock and UTC of the Today tests, for every test here
 
 
 def fact(contact: str, kind: str, days_ago: float) -> TrailFact:
