@@ -512,7 +512,7 @@ async def test_not_now_leaves_an_empty_state_that_says_what_to_do(tmp_path: Path
 
 
 def test_editor_command_prefers_visual(monkeypatch: pytest.MonkeyPatch) -> None:
-    from trailtui.ui.app import editor_command
+    from trailtui.ui.screens.external_editor import editor_command
 
     monkeypatch.setenv("VISUAL", "code --wait")
     monkeypatch.setenv("EDITOR", "nano")

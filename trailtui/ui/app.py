@@ -10,7 +10,6 @@ The app owns what outlives a screen:
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
@@ -49,7 +48,7 @@ from trailtui.ui.messages import (
     WriteContacts,
 )
 from trailtui.ui.refresher import Refresher
-from trailtui.ui.screens.external_editor import editor_command as editor_command
+from trailtui.ui.screens.external_editor import editor_command, run_editor
 from trailtui.ui.screens.main import MainScreen
 from trailtui.workspace import Workspace
 
@@ -532,11 +531,9 @@ class TrailApp(ReportsFailures, App[None]):
             self.run_external_editor()
 
     def run_external_editor(self) -> None:
-        path = self.workspace.contacts_path
-        command = [*editor_command(), str(path)]
+        command = editor_command()
         try:
-            with self.suspend():
-                completed = subprocess.run(command, check=False)
+            completed = run_editor(self, self.workspace.contacts_path)
         except SuspendNotSupported:
             key = self.main_key("edit_contacts") or "E"
             self.notify(

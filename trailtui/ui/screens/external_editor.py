@@ -27,6 +27,14 @@ def editor_command() -> list[str]:
         return [editor]
 
 
+def run_editor(app: App[Any], path: Path) -> subprocess.CompletedProcess[bytes]:
+    """The editor on `path`, the app suspended until it exits. Raises
+    SuspendNotSupported (a terminal that cannot be handed over) and OSError
+    (no such editor): each caller says it its own way."""
+    with app.suspend():
+        return subprocess.run([*editor_command(), str(path)], check=False)
+
+
 @dataclass(frozen=True)
 class Edited:
     """What the editor gave back: the new text, or why there is none."""
@@ -47,8 +55,7 @@ def edit_text(app: App[Any], text: str, *, suffix: str = ".md") -> Edited:
         path = Path(folder) / f"draft{suffix}"
         path.write_text(text, encoding="utf-8")
         try:
-            with app.suspend():
-                completed = subprocess.run([*command, str(path)], check=False)
+            completed = run_editor(app, path)
         except SuspendNotSupported:
             return Edited(None, "This terminal cannot hand over to another editor.")
         except OSError as error:
